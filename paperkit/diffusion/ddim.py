@@ -43,7 +43,9 @@ def ddim_step(
     x_{t−1} = √ᾱ_{t−1} x̂_0  +  √(1 − ᾱ_{t−1} − σ_t²) ε_θ(x_t)  +  σ_t ε_t
               "predicted x_0"  "direction pointing to x_t"        "random noise"
 
-    with x̂_0 from ``ddim.9`` and σ_t = σ_t(η) from ``ddim.16``. ``noise`` is ε_t, drawn with
+    with x̂_0 from ``ddim.9`` and σ_t = σ_t(η) from ``ddim.16``. Given the ε that produced x_t from x_0
+    it samples the posterior q_σ(x_{t−1} | x_t, x_0) of ``ddim.7``; DiffEdit recalls the η = 0 case as
+    its eq. 2 (``diffedit.2``). ``noise`` is ε_t, drawn with
     ``torch.randn_like`` when omitted and η > 0.
     """
     # 1. predicted x_0 (ddim.9), optionally clipped

@@ -26,6 +26,7 @@ def q_sample(x0: torch.Tensor, eps: torch.Tensor, alpha_bar_t) -> torch.Tensor:
     """Sample x_t ~ q(x_t | x_0) (``ddpm.4``) by reparameterisation.
 
     q(x_t | x_0) = 𝒩(x_t; √ᾱ_t x_0, (1 − ᾱ_t) I), so x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε with ε ~ 𝒩(0, I).
+    DDIM writes the same line as its eq. 4 (``ddim.4``), with α_t for ᾱ_t.
     """
     alpha_bar_t = sched(alpha_bar_t, x0)
     return coeff(alpha_bar_t.sqrt(), x0) * x0 + coeff((1 - alpha_bar_t).sqrt(), x0) * eps
@@ -99,6 +100,6 @@ def l_simple(eps: torch.Tensor, eps_theta: torch.Tensor) -> torch.Tensor:
     """L_simple (``ddpm.14``) on one draw of (t, x_0, ε): ‖ε − ε_θ(√ᾱ_t x_0 + √(1 − ᾱ_t) ε, t)‖².
 
     The squared norm is taken per sample and averaged over the batch (the Monte-Carlo estimate of
-    the expectation). Training (``ddpm.alg1``) computes ``eps_theta`` at x_t = ``q_sample(x0, eps, ᾱ_t)``.
+    the expectation); DDIM's L_γ (``ddim.5``) with all γ_t = 1. Training (``ddpm.alg1``) computes ``eps_theta`` at x_t = ``q_sample(x0, eps, ᾱ_t)``.
     """
     return (eps - eps_theta).pow(2).flatten(1).sum(dim=1).mean()

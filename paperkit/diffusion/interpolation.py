@@ -11,12 +11,12 @@ import torch
 
 
 def lerp(a: torch.Tensor, b: torch.Tensor, t: float) -> torch.Tensor:
-    """(1 − t) a + t b."""
+    """(1 − t) a + t b (``lesson11.prompt_interpolation``)."""
     return (1 - t) * a + t * b
 
 
 def slerp(a: torch.Tensor, b: torch.Tensor, t: float, dot_threshold: float = 0.9995) -> torch.Tensor:
-    """sin((1 − t)Ω)/sin Ω · a + sin(tΩ)/sin Ω · b, with cos Ω = ⟨a, b⟩/(‖a‖‖b‖).
+    """sin((1 − t)Ω)/sin Ω · a + sin(tΩ)/sin Ω · b, cos Ω = ⟨a, b⟩/(‖a‖‖b‖) (``lesson11.prompt_interpolation``).
 
     The whole tensor is treated as one vector. When a and b are nearly parallel (cos Ω above
     ``dot_threshold``) sin Ω → 0 and the formula is ill-conditioned, so it falls back to ``lerp``.
