@@ -1,0 +1,1 @@
+"""The paper catalog: one TOML file per paper, installed as the data package ``paperkit.papers``."""

@@ -200,7 +200,7 @@ def diffedit_decode(
     """
     xs, ts = encoding.xs, encoding.timesteps
     B = xs[0].shape[0]
-    M = mask.reshape(mask.shape[0], 1, *mask.shape[-2:]).to(xs[0].dtype)
+    M = mask.reshape(-1, 1, *mask.shape[-2:]).to(xs[0].dtype)  # (H, W), (B, H, W) or (B, 1, H, W)
     cond_query = _expand(cond_query, B, 1)
     guided = guidance_scale != 1.0
     if guided:

@@ -206,4 +206,7 @@ def _script(arg: str, sub: bool) -> str:
 
 
 def _tidy(text: str) -> str:
-    return " ".join(text.split())
+    import unicodedata
+
+    # NFC turns α + combining macron into the precomposed ᾱ where Unicode has one: terminals draw it better
+    return unicodedata.normalize("NFC", " ".join(text.split()))
