@@ -172,6 +172,8 @@ def test_diffedit_mask_finds_the_region_where_the_condition_matters():
         diffedit_mask(model, x0, torch.tensor([1]), torch.tensor([3]), ab, n=0)
     with pytest.raises(ValueError):
         diffedit_mask(model, x0, torch.tensor([1]), torch.tensor([3]), ab, strength=1.5)
+    with pytest.raises(ValueError):
+        diffedit_mask(model, x0, torch.tensor([1]), torch.tensor([3]), ab, strength=0.01, steps=50)
 
 
 def test_diffedit_mask_batches_noise_draws_in_one_model_call():
@@ -213,5 +215,8 @@ def test_guidance_without_a_null_condition_is_a_clear_error():
             return x
 
     ab = alpha_bars(linear_betas())
+    enc = diffedit_encode(NoNull(), randn(1, 1, 4, 4), ab, steps=10, cond=torch.tensor([0]))
     with pytest.raises(ValueError, match="unconditional"):
-        diffedit_mask(NoNull(), randn(1, 1, 4, 4), torch.tensor([1]), torch.tensor([2]), ab, guidance_scale=2.0)
+        diffedit_decode(NoNull(), enc, torch.ones(4, 4), torch.tensor([2]), ab, guidance_scale=2.0)
+    # the mask needs none: the unconditional prediction cancels out of the difference map
+    assert diffedit_mask(NoNull(), randn(1, 1, 4, 4), torch.tensor([1]), torch.tensor([2]), ab, guidance_scale=2.0).shape == (1, 4, 4)

@@ -22,7 +22,7 @@ def ddim_sigma(alpha_bar_t, alpha_bar_prev, eta):
     Returns a float64 tensor (a float when all inputs are floats).
     """
     if isinstance(alpha_bar_t, float) and isinstance(alpha_bar_prev, float) and isinstance(eta, (int, float)):
-        return eta * ((1 - alpha_bar_prev) / (1 - alpha_bar_t) * (1 - alpha_bar_t / alpha_bar_prev)) ** 0.5
+        return eta * max((1 - alpha_bar_prev) / (1 - alpha_bar_t) * (1 - alpha_bar_t / alpha_bar_prev), 0.0) ** 0.5
     alpha_bar_t = torch.as_tensor(alpha_bar_t, dtype=torch.float64)
     alpha_bar_prev = torch.as_tensor(alpha_bar_prev, dtype=torch.float64)
     variance = (1 - alpha_bar_prev) / (1 - alpha_bar_t) * (1 - alpha_bar_t / alpha_bar_prev)
@@ -52,9 +52,9 @@ def ddim_step(
     x0_hat = predict_x0(x_t, eps, alpha_bar_t)
     if clip_x0 is not None:
         x0_hat = x0_hat.clamp(-clip_x0, clip_x0)
-    # 2. σ_t(η) (ddim.16)
+    # 2. σ_t(η) (ddim.16); zero for deterministic DDIM
     alpha_bar_prev = sched(alpha_bar_prev, x_t)
-    sigma_t = ddim_sigma(sched(alpha_bar_t, x_t), alpha_bar_prev, eta)
+    sigma_t = ddim_sigma(sched(alpha_bar_t, x_t), alpha_bar_prev, eta) if eta != 0 else torch.zeros_like(alpha_bar_prev)
     # 3. direction pointing to x_t
     direction = coeff((1 - alpha_bar_prev - sigma_t**2).clamp(min=0).sqrt(), x_t) * eps
     x_prev = coeff(alpha_bar_prev.sqrt(), x_t) * x0_hat + direction

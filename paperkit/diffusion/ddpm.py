@@ -90,10 +90,16 @@ def ddpm_step(
         sigma_t_sq = beta_tilde_t
     else:
         sigma_t_sq = coeff(1 - sched(alpha_bar_t, x_t) / alpha_bar_prev, x_t)
-    sigma_t_sq = torch.where(coeff(alpha_bar_prev, x_t) >= 1, torch.zeros_like(sigma_t_sq), sigma_t_sq)
+    if isinstance(sigma_t_sq, float):
+        if alpha_bar_prev >= 1:  # the last step: z = 0
+            return mean
+        sigma_t = max(sigma_t_sq, 0.0) ** 0.5
+    else:
+        last = coeff(alpha_bar_prev, x_t) >= 1
+        sigma_t = torch.where(last, torch.zeros_like(sigma_t_sq), sigma_t_sq).clamp(min=0).sqrt()
     if noise is None:
         noise = torch.randn_like(x_t)
-    return mean + sigma_t_sq.clamp(min=0).sqrt() * noise
+    return mean + sigma_t * noise
 
 
 def l_simple(eps: torch.Tensor, eps_theta: torch.Tensor) -> torch.Tensor:

@@ -57,41 +57,39 @@ def diffedit_difference_map(
     spacing: str = "leading",
     offset: int = 0,
     guidance_scale: float = 1.0,
-    null_cond=None,
     generator: torch.Generator | None = None,
 ) -> torch.Tensor:
     """Step 1 before binarisation (``diffedit.step1``): the mean |ε_θ(x_t, Q) − ε_θ(x_t, R)| map.
 
     1. t is the DDIM timestep at ``strength`` of the way into a ``steps``-step schedule (50 % noise).
     2. Draw n noises and noise x_0 to x_t with each (``ddpm.4``).
-    3. Predict the noise under the reference text R and the query Q, guided by ``guidance_scale``
-       (``cfg.6``) when it is not 1.
-    4. Average |ε_Q − ε_R| over the n draws and the channels: shape (B, H, W).
+    3. Predict the noise under the reference text R and the query Q, in one batched model call.
+    4. Average |ε̃_Q − ε̃_R| over the n draws and the channels: shape (B, H, W).
+
+    With classifier-free guidance (``cfg.6``) both predictions share the unconditional term on the
+    same x_t, so it cancels: ε̃_Q − ε̃_R = s (ε_Q − ε_R). The map is therefore computed from the two
+    conditional predictions and multiplied by s, with no unconditional model call; and since the
+    mask's rescaling divides any constant out, the guidance scale does not change the mask at all.
+    (diffusers' ``generate_mask`` runs four predictions per draw to reach the same mask.)
     """
     if n < 1 or int(n) != n:
         raise ValueError(f"n (noise draws) must be a positive integer, got {n!r}")
-    if not 0 < strength <= 1:
-        raise ValueError(f"strength must be in (0, 1], got {strength!r}")
+    if not 0 < strength <= 1 or int(steps * strength) < 1:
+        raise ValueError(f"strength must be in (0, 1] and reach at least one of the {steps} steps, got {strength!r}")
     B = x0.shape[0]
     # 1. the noising timestep, on the same grid DDIM decoding uses
     timesteps = ddim_timesteps(len(alpha_bars), steps, spacing, offset)
-    t = int(timesteps[steps - min(int(steps * strength), steps)])
+    t = int(timesteps[steps - int(steps * strength)])
     # 2. n noised copies of each image
     x0_n = x0.repeat_interleave(n, dim=0)
     noise = _randn(x0_n, generator)
     x_t = q_sample(x0_n, noise, alpha_bars[t])
-    # 3. the two (optionally guided) noise predictions, in one batched model call
+    # 3. the two conditional noise predictions, in one batched model call
     cond_ref_n, cond_query_n = _expand(cond_ref, B, n), _expand(cond_query, B, n)
-    if guidance_scale != 1.0:
-        null_n = _expand(_null(model, null_cond), B, n)
-        eps = model.eps(torch.cat([x_t] * 4), t, _cat([null_n, cond_ref_n, null_n, cond_query_n]))
-        eps_null_r, eps_ref, eps_null_q, eps_query = eps.chunk(4)
-        eps_ref = cfg(eps_null_r, eps_ref, guidance_scale)
-        eps_query = cfg(eps_null_q, eps_query, guidance_scale)
-    else:
-        eps_ref, eps_query = model.eps(torch.cat([x_t] * 2), t, _cat([cond_ref_n, cond_query_n])).chunk(2)
-    # 4. mean absolute difference over draws and channels
-    return (eps_query - eps_ref).abs().reshape(B, n, *eps_ref.shape[1:]).mean(dim=(1, 2))
+    eps_ref, eps_query = model.eps(torch.cat([x_t] * 2), t, _cat([cond_ref_n, cond_query_n])).chunk(2)
+    # 4. mean absolute difference over draws and channels; guidance only scales it (see above)
+    diff = (eps_query - eps_ref).abs().reshape(B, n, *eps_ref.shape[1:]).mean(dim=(1, 2))
+    return diff * abs(guidance_scale) if guidance_scale != 1.0 else diff
 
 
 def diffedit_mask(
@@ -110,7 +108,6 @@ def diffedit_mask(
     spacing: str = "leading",
     offset: int = 0,
     guidance_scale: float = 1.0,
-    null_cond=None,
     generator: torch.Generator | None = None,
 ) -> torch.Tensor:
     """Step 1 (``diffedit.step1``): the binary edit mask M, shape (B, H, W), 1 where the edit goes.
@@ -127,7 +124,7 @@ def diffedit_mask(
         raise ValueError(f"threshold must be in [0, 1], got {threshold!r}")
     d = diffedit_difference_map(
         model, x0, cond_ref, cond_query, alpha_bars, n=n, strength=strength, steps=steps, spacing=spacing,
-        offset=offset, guidance_scale=guidance_scale, null_cond=null_cond, generator=generator,
+        offset=offset, guidance_scale=guidance_scale, generator=generator,
     )
     if rescale == "minmax":
         lo = d.amin(dim=(1, 2), keepdim=True)

@@ -1,0 +1,44 @@
+"""The ``paperkit`` command line.
+
+Each sub-command lives in its own module with ``add_parser(subparsers)`` and ``run(args) -> int``.
+This module imports none of torch, diffusers or pymupdf: a sub-command imports what it needs when
+it runs, so ``paperkit papers`` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..errors import UserError
+from . import diffedit_cmd, eq_cmd, overview, papers_cmd
+
+COMMANDS = (papers_cmd, eq_cmd, diffedit_cmd)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="paperkit",
+        description="A terminal reading companion for machine-learning papers.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMANDS:
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return overview.run(parser)
+        return args.func(args)
+    except UserError as exc:
+        print(f"paperkit: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("paperkit: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
