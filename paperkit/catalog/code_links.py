@@ -47,7 +47,11 @@ def locate(dotted: str) -> CodeLocation:
 
 
 def _module_file(parts: list[str]) -> Path | None:
-    base = ROOT.joinpath(*parts)
+    return _source_of(ROOT.joinpath(*parts))
+
+
+def _source_of(base: Path) -> Path | None:
+    """The file of the module at ``base``: ``base/__init__.py`` for a package, else ``base.py``."""
     if (base / "__init__.py").is_file():
         return base / "__init__.py"
     if base.with_suffix(".py").is_file():
@@ -98,10 +102,4 @@ def _relative_module(file: Path, level: int, module: str | None) -> Path | None:
     package = file.parent
     for _ in range(level - 1):
         package = package.parent
-    parts = module.split(".") if module else []
-    base = package.joinpath(*parts)
-    if (base / "__init__.py").is_file():
-        return base / "__init__.py"
-    if base.with_suffix(".py").is_file():
-        return base.with_suffix(".py")
-    return None
+    return _source_of(package.joinpath(*(module.split(".") if module else [])))

@@ -57,19 +57,7 @@ def read_group(s: str, i: int) -> tuple[str, int]:
     if i >= len(s):
         raise NotationError("an argument is missing at the end of the expression")
     if s[i] == "{":
-        depth, j = 0, i
-        while j < len(s):
-            if s[j] == "\\":
-                j += 2
-                continue
-            if s[j] == "{":
-                depth += 1
-            elif s[j] == "}":
-                depth -= 1
-                if depth == 0:
-                    return s[i + 1 : j], j + 1
-            j += 1
-        raise NotationError(f"unbalanced braces in {s!r}")
+        return _balanced(s, i, "{", "}")
     if s[i] == "\\":
         m = re.match(r"\\([A-Za-z]+|.)", s[i:])
         return m.group(0), i + len(m.group(0))
@@ -78,15 +66,24 @@ def read_group(s: str, i: int) -> tuple[str, int]:
 
 def read_parens(s: str, i: int) -> tuple[str, int]:
     """The content of the balanced ``( … )`` starting at ``s[i]``."""
-    depth = 0
-    for j in range(i, len(s)):
-        if s[j] == "(":
+    return _balanced(s, i, "(", ")")
+
+
+def _balanced(s: str, i: int, open_: str, close: str) -> tuple[str, int]:
+    """The content between ``s[i] == open_`` and its matching ``close``, skipping escaped characters."""
+    depth, j = 0, i
+    while j < len(s):
+        if s[j] == "\\":
+            j += 2
+            continue
+        if s[j] == open_:
             depth += 1
-        elif s[j] == ")":
+        elif s[j] == close:
             depth -= 1
             if depth == 0:
                 return s[i + 1 : j], j + 1
-    raise NotationError(f"unbalanced parentheses in {s!r}")
+        j += 1
+    raise NotationError(f"unbalanced {open_}{close} in {s!r}")
 
 
 def top_level_split(s: str, separators: list[str]) -> list[str]:
