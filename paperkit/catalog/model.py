@@ -75,6 +75,7 @@ class Paper:
     arxiv: str | None
     version: str | None
     summary: str
+    short: str = ""  # how readers name it: "DDPM", "Lesson 11"
     venue: str = ""
     url: str = ""
     notes: tuple[str, ...] = ()

@@ -84,6 +84,7 @@ def parse_paper(text: str, source: str = "<string>") -> Paper:
         arxiv=meta.get("arxiv"),
         version=meta.get("version"),
         summary=_require(meta, "summary", str, source).strip(),
+        short=meta.get("short", pid),
         venue=meta.get("venue", ""),
         url=meta.get("url", ""),
         notes=tuple(n.strip() for n in meta.get("notes", [])),

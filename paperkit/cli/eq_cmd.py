@@ -83,7 +83,8 @@ def _verify(eq: Equation):
 
 def _print(record: dict, eq: Equation) -> None:
     paper = load_catalog().paper(eq.paper)
-    print(f"{eq.id} — {paper.title.split(':')[0]}, {eq.label}: {eq.title}")
+    where = f"eq. {eq.label}" if eq.numbered else eq.label
+    print(f"{eq.id} — {paper.short} {where}: {eq.title}")
     print()
     print("  " + record["text"])
     print()
