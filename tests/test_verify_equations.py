@@ -19,7 +19,7 @@ def test_equation_matches_its_code(eq, check, seed):
 
 def test_most_equations_are_verified():
     verified = {e.id for e, _ in CHECKS}
-    assert len(verified) >= 20
+    assert len(verified) >= 25
     # the ones without a check are expectations, ODEs, procedures or sums over indices
     for e in CATALOG.equations:
         if e.id not in verified:
@@ -73,3 +73,15 @@ def test_picking_parts():
         pick(latex, "def:gamma")
     with pytest.raises(NotationError):
         rewrite(r"\weird{x}")
+
+
+def test_index_notation_is_evaluated_entry_by_entry():
+    latex = r"C_{ij} = \sum_{k=1}^{K} A_{ik}\,B_{kj}"
+    spec = dict(part="rhs", indexed={"A": "A", "B": "B"}, indices={"i": "M", "j": "N"},
+                inputs={"M": "2", "K": "3", "N": "4", "A": "tensor(2, 3)", "B": "tensor(3, 4)"})
+    assert run_check(_eq(latex), Check(code="matmul_loops(A, B)", **spec)).ok
+    assert not run_check(_eq(latex), Check(code="matmul_loops(A, B) * 1.001", **spec)).ok
+    # B_{jk} instead of B_{kj} is a different formula, and the check sees it
+    wrong = r"C_{ij} = \sum_{k=1}^{K} A_{ik}\,B_{jk}"
+    square = dict(spec, inputs={"M": "3", "K": "3", "N": "3", "A": "tensor(3, 3)", "B": "tensor(3, 3)"})
+    assert not run_check(_eq(wrong), Check(code="matmul_loops(A, B)", **square)).ok

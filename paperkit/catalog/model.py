@@ -16,7 +16,7 @@ class Symbol:
     meaning: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Check:
     """How to verify an equation against its code numerically (see ``paperkit.verify``).
 
@@ -33,6 +33,10 @@ class Check:
     functions: tuple[str, ...] = ()
     latex: str | None = None
     note: str = ""
+    # index notation: atoms such as A_{ik} read entries of an input matrix ({"A": "A", "a": "A"}),
+    # and the result is evaluated for every value of its free indices ({"i": "M", "j": "N"}: sizes)
+    indexed: dict[str, str] = field(default_factory=dict)
+    indices: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,8 @@ def _equation(e: dict, paper_id: str, where: str) -> Equation:
             functions=tuple(c.get("functions", ())),
             latex=c.get("latex"),
             note=c.get("note", ""),
+            indexed=dict(c.get("indexed", {})),
+            indices=dict(c.get("indices", {})),
         )
         for c in e.get("checks", [])
     )

@@ -76,7 +76,7 @@ def evaluate_latex(latex: str, check: Check, inputs: dict):
     target = pick(latex, check.part, check.functions)
     # "where" clauses: bind every other atom the display defines (σ_pos = std(x_pos), …) in order
     bound = dict(inputs)
-    for name, rhs in definitions(latex, check.functions):
+    for name, rhs in definitions(latex, check.functions) if not check.indexed else ():
         if rhs == target:
             break
         if name not in inputs:
@@ -88,6 +88,64 @@ def evaluate_latex(latex: str, check: Check, inputs: dict):
 
 
 def _eval(piece: str, check: Check, inputs: dict):
+    if check.indexed:
+        return _eval_indexed(piece, check, inputs)
+    return _eval_plain(piece, check, inputs)
+
+
+def _eval_indexed(piece: str, check: Check, inputs: dict):
+    """Index notation (C_ij = Σ_k A_ik B_kj): entries become sympy ``Indexed`` objects over the input
+    matrices, sums are expanded with ``doit``, and the expression is evaluated at every value of the
+    free indices. Indices in the paper count from 1."""
+    import itertools
+
+    import numpy as np
+    from sympy import IndexedBase, Symbol, lambdify
+    from sympy.parsing.latex import parse_latex
+
+    rw = rewrite(piece, check.functions)
+    expr = parse_latex(rw.latex)
+    by_name = {name: Symbol(p) for p, name in rw.names.items()}
+    free = {letter: by_name.get(letter, Symbol(f"free_{letter}")) for letter in check.indices}
+    bases = {name: IndexedBase(name) for name in set(check.indexed.values())}
+    replace, scalars = {}, {}
+    for placeholder, name in rw.names.items():
+        base, _, sub = name.partition("_")
+        if base in check.indexed and sub:
+            letters = [by_name.get(c) or free.get(c) or Symbol(f"free_{c}") for c in sub]
+            replace[Symbol(placeholder)] = bases[check.indexed[base]][tuple(s - 1 for s in letters)]
+        elif name in inputs and not hasattr(inputs[name], "shape"):
+            scalars[Symbol(placeholder)] = inputs[name]  # a bound such as K, m, n
+    expr = expr.xreplace(replace)
+    sizes = [int(inputs[check.indices[letter]]) for letter in check.indices]
+    out = np.empty(sizes, dtype=np.float64)
+    arrays = [_np(inputs[name]) for name in bases]
+    for point in itertools.product(*[range(1, n + 1) for n in sizes]):
+        bound = dict(scalars) | {free[letter]: value for letter, value in zip(check.indices, point)}
+        fn = lambdify(list(bases.values()), _expand(expr.xreplace(bound)), modules="numpy")
+        out[tuple(v - 1 for v in point)] = fn(*arrays)
+    return out
+
+
+def _expand(expr):
+    """Write out every Σ and ∏ whose bounds are now numbers as explicit sums and products.
+
+    sympy's ``doit`` leaves a product over ``Indexed`` terms unevaluated; expanding by hand works
+    for both, innermost first.
+    """
+    from sympy import Add, Mul, Product, Sum
+
+    def write_out(node):
+        body = node.function
+        for var, lo, hi in reversed(node.limits):
+            terms = [body.xreplace({var: k}) for k in range(int(lo), int(hi) + 1)]
+            body = (Add if isinstance(node, Sum) else Mul)(*terms)
+        return body
+
+    return expr.replace(lambda e: isinstance(e, (Sum, Product)), write_out)
+
+
+def _eval_plain(piece: str, check: Check, inputs: dict):
     import numpy as np
     from sympy import Symbol, lambdify, pi
     from sympy.parsing.latex import parse_latex
@@ -113,8 +171,11 @@ def evaluate_code(code: str, inputs: dict):
     import torch
 
     from .. import diffusion
+    from ..lab.frobenius import frobenius_norm
+    from ..lab.matmul import matmul_loops
 
-    env = {name: getattr(diffusion, name) for name in diffusion.__all__} | {"torch": torch, "math": math}
+    env = {name: getattr(diffusion, name) for name in diffusion.__all__}
+    env |= {"matmul_loops": matmul_loops, "frobenius_norm": frobenius_norm, "torch": torch, "math": math}
     return _np(eval(code, env | inputs))  # catalog data, written by the project
 
 
