@@ -18,6 +18,7 @@ def add_parser(sub) -> None:
 def paper_record(paper: Paper, with_equations: bool = False) -> dict:
     record = {
         "id": paper.id,
+        "short": paper.short,
         "title": paper.title,
         "authors": list(paper.authors),
         "year": paper.year,
