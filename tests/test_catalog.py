@@ -129,3 +129,16 @@ def test_malformed_catalog_file_gives_a_clear_error():
         parse_paper('[paper]\nid = "p"\n', source="p.toml")
     with pytest.raises(CatalogError, match="equation 1 .*missing field 'latex'"):
         parse_paper('[paper]\nid="p"\ntitle="t"\nauthors=["a"]\nyear=2020\nsummary="s"\n[[equations]]\nid="p.1"\nnumber="1"\nmeaning="m"\n', source="p.toml")
+
+
+def test_demo_links_name_registered_demos_and_back():
+    from paperkit.demos import DEMOS
+
+    ids = {e.id for e in EQUATIONS}
+    for e in EQUATIONS:
+        if e.demo:
+            assert e.demo in DEMOS, f"{e.id} links unknown demo {e.demo}"
+    for spec in DEMOS.values():
+        assert spec.equations and set(spec.equations) <= ids, spec.name
+        for eid in spec.equations:
+            assert CATALOG.equation(eid).demo, f"{eid} is shown by {spec.name} but links no demo"

@@ -109,3 +109,5 @@ def _print(record: dict, eq: Equation) -> None:
         print("\n".join("  " + line for line in code["source"].splitlines()))
     else:
         print("\nCode: none linked")
+    if eq.demo:
+        print(f"\nDemo: paperkit run {eq.demo}")

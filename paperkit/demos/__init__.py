@@ -1,0 +1,169 @@
+"""Runnable demos on the project's digits model: each one shows catalog equations as images, plots and tables.
+
+This module is the registry the app reads at start-up, so it imports no torch (≈ 2.3 s) and no numpy:
+``DEMOS`` maps a demo's name to a ``DemoSpec`` (title, one line, the equation ids it shows, and a lazy
+``"module:function"`` target). ``run_demo`` imports the target, loads the model and runs it.
+
+Every demo function has one signature (after k-diffusion's samplers)::
+
+    fn(model, *, device, seed, steps, callback=None, cancel=None, **options) -> DemoResult
+
+- ``model``: a ``DigitsModel`` already on ``device`` (``None`` for the demos that need none);
+- ``seed``: every random draw comes from a CPU ``torch.Generator`` seeded with it and is then moved to
+  ``device``, so the same seed on the same device gives an identical result, and the same seed on two
+  devices starts from the same noise (what ``bench/gpu_check.py`` compares);
+- ``steps``: the demo's number of sampling steps (``None``: its default; see ``DemoSpec.steps_help``);
+- ``callback(step, total, info)`` and ``cancel`` (anything with ``is_set()``) follow ``paperkit.progress``:
+  a set flag raises ``Cancelled`` between steps;
+- a NaN or infinity in a sample raises ``NonFiniteError`` naming the demo and the step.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import time
+from dataclasses import dataclass
+
+from .result import DemoResult, NonFiniteError
+
+__all__ = ["DEMOS", "DemoSpec", "DemoResult", "NonFiniteError", "get_spec", "load_demo", "run_demo", "suggest"]
+
+
+@dataclass(frozen=True)
+class DemoSpec:
+    name: str
+    title: str
+    description: str
+    equations: tuple[str, ...]
+    target: str                     # "module:function", imported only when the demo runs
+    needs_model: bool = True
+    default_steps: int | None = None
+    steps_help: str = ""
+
+
+_SPECS = (
+    DemoSpec(
+        "schedules", "Noise schedules", "β_t, ᾱ_t and the SNR ᾱ_t/(1−ᾱ_t) of the linear, scaled-linear and cosine schedules",
+        ("ddpm.schedule", "ddpm.alpha_bar"), "paperkit.demos.schedules:run", needs_model=False,
+        steps_help="ignored (T = 1000)",
+    ),
+    DemoSpec(
+        "forward", "Forward process", "real digits noised from x_0 to x_T in one jump each, t = 0, 100, …, 999",
+        ("ddpm.4",), "paperkit.demos.forward:run", needs_model=False, steps_help="ignored",
+    ),
+    DemoSpec(
+        "ddpm", "DDPM ancestral sampling", "Algorithm 2 over all T = 1000 steps, one sample per digit, with x_t and x̂_0 along the way",
+        ("ddpm.alg2", "ddpm.11"), "paperkit.demos.ddpm:run", default_steps=1000,
+        steps_help="ancestral steps (default 1000 = every t; fewer strides the timesteps)",
+    ),
+    DemoSpec(
+        "ddim", "DDIM sampling", "DDIM at 10 and 50 steps with η = 0 and η = 1 from the same noise, timed",
+        ("ddim.12", "ddim.16", "ddim.subsequence"), "paperkit.demos.ddim:run", default_steps=50,
+        steps_help="the larger step count (default 50; the smaller is min(10, N))",
+    ),
+    DemoSpec(
+        "inversion", "DDIM inversion", "real digits DDIM-encoded to x_T and decoded back; reconstruction error per step count",
+        ("ddim.13", "ddim.12"), "paperkit.demos.inversion:run", default_steps=50,
+        steps_help="the largest step count (default 50; also runs 10 and 20 below it)",
+    ),
+    DemoSpec(
+        "cfg", "Classifier-free guidance", "one sample per digit at guidance scales 0, 1, 2, 4, 7.5 and 12, scored by the classifier",
+        ("cfg.6",), "paperkit.demos.cfg:run", default_steps=25, steps_help="DDIM steps per scale (default 25)",
+    ),
+    DemoSpec(
+        "norm_rescale", "Rescaled guidance", "plain guidance at scale 12 vs norm-ratio and Lin's std rescaling: saturation per variant",
+        ("lesson11.norm_rescale", "lesson11.guidance_rescale", "cfg.6"), "paperkit.demos.norm_rescale:run",
+        default_steps=25, steps_help="DDIM steps per variant (default 25)",
+    ),
+    DemoSpec(
+        "decreasing_guidance", "Decreasing guidance", "constant, linear and cosine guidance-scale schedules from 7.5 down to 1",
+        ("lesson11.decreasing_guidance", "cfg.6"), "paperkit.demos.decreasing_guidance:run", default_steps=25,
+        steps_help="DDIM steps per schedule (default 25)",
+    ),
+    DemoSpec(
+        "interpolation", "Prompt interpolation", "frames from \"3\" to \"8\" by lerp and slerp of the class embeddings, same noise per frame",
+        ("lesson11.prompt_interpolation", "cfg.6"), "paperkit.demos.interpolation:run", default_steps=25,
+        steps_help="DDIM steps per frame (default 25)",
+    ),
+    DemoSpec(
+        "diffedit", "DiffEdit on digits", "real digits edited from one class to another inside an inferred mask",
+        ("diffedit.step1", "diffedit.step2", "diffedit.step3"), "paperkit.demos.diffedit:run", default_steps=50,
+        steps_help="the DDIM schedule's steps (default 50; encoding runs the first 80 %)",
+    ),
+)
+
+DEMOS: dict[str, DemoSpec] = {spec.name: spec for spec in _SPECS}
+
+
+def suggest(name: str, n: int = 3) -> list[str]:
+    """Demo names close to ``name`` (for "did you mean")."""
+    key = name.strip().lower().replace("-", "_")
+    close = difflib.get_close_matches(key, DEMOS, n=n, cutoff=0.5)
+    return close or [d for d in DEMOS if key and (key in d or d in key)][:n]
+
+
+def get_spec(name: str) -> DemoSpec:
+    """The spec of ``name``; an unknown name is a UserError suggesting close names."""
+    from ..errors import UserError
+
+    key = name.strip().lower().replace("-", "_")
+    if key in DEMOS:
+        return DEMOS[key]
+    close = suggest(name)
+    hint = f"; did you mean {', '.join(close)}?" if close else f"; the demos are {', '.join(DEMOS)}"
+    raise UserError(f"unknown demo {name!r}{hint} (paperkit run --list shows them)")
+
+
+def load_demo(name: str):
+    """The demo's function, imported now (imports torch)."""
+    module, _, func = get_spec(name).target.partition(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def run_demo(name: str, model=None, *, device="auto", seed: int = 0, steps: int | None = None,
+             callback=None, cancel=None, **options) -> DemoResult:
+    """Run a demo: resolve ``device`` (the one device rule), load the digits model if it needs one
+    and none is given, move it there, and call the demo. Adds the wall-clock time to ``timings``."""
+    import torch  # ≈ 2.3 s, only once a demo actually runs
+
+    from ..device import resolve_device
+
+    spec = get_spec(name)
+    device = resolve_device(device) if isinstance(device, str) else torch.device(device)
+    fn = load_demo(spec.name)
+    if spec.needs_model:
+        if model is None:
+            from ..models import load_model
+
+            model = load_model("digits", device=device)
+        else:
+            model = model.to(device)
+    t0 = time.perf_counter()
+    with _deterministic(device):
+        result = fn(model if spec.needs_model else None, device=device, seed=seed, steps=steps,
+                    callback=callback, cancel=cancel, **options)
+    result.timings["total_s"] = time.perf_counter() - t0
+    return result
+
+
+class _deterministic:
+    """cuDNN's deterministic algorithms for the run (same seed, same GPU ⇒ same result), restored after."""
+
+    def __init__(self, device):
+        self.cuda = getattr(device, "type", str(device)) == "cuda"
+
+    def __enter__(self):
+        if self.cuda:
+            import torch
+
+            self.saved = (torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark)
+            torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = True, False
+        return self
+
+    def __exit__(self, *exc):
+        if self.cuda:
+            import torch
+
+            torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = self.saved
+        return False
