@@ -90,37 +90,28 @@ def top_level_split(s: str, separators: list[str]) -> list[str]:
     """Split ``s`` at any of ``separators`` that stand outside braces, brackets and parentheses."""
     parts, depth, start, i = [], 0, 0, 0
     while i < len(s):
-        c = s[i]
-        if c == "\\" and depth == 0:
-            for sep in separators:
-                if s.startswith(sep, i) and not (sep[-1].isalpha() and i + len(sep) < len(s) and s[i + len(sep)].isalpha()):
-                    parts.append(s[start:i])
-                    i += len(sep)
-                    start = i
-                    break
-            else:
-                i += 2
+        width = _separator_at(s, i, separators) if depth == 0 and s[i] not in "{([})]" else 0
+        if width:
+            parts.append(s[start:i])
+            i = start = i + width
             continue
-        if c == "\\":
-            i += 2
+        if s[i] == "\\":
+            i += 2  # an escaped character or a command's backslash: never a bracket
             continue
-        if c in "{([":
-            depth += 1
-        elif c in "})]":
-            depth -= 1
-        elif depth == 0:
-            for sep in separators:
-                if not sep.startswith("\\") and s.startswith(sep, i):
-                    parts.append(s[start:i])
-                    i += len(sep)
-                    start = i
-                    break
-            else:
-                i += 1
-            continue
+        depth += 1 if s[i] in "{([" else -1 if s[i] in "})]" else 0
         i += 1
     parts.append(s[start:])
     return [p.strip() for p in parts if p.strip()]
+
+
+def _separator_at(s: str, i: int, separators: list[str]) -> int:
+    """Length of the separator starting at ``s[i]`` (0 if none); ``\\quad`` does not match ``\\quadx``."""
+    for sep in separators:
+        if s.startswith(sep, i):
+            after = s[i + len(sep) : i + len(sep) + 1]
+            if not (sep[-1].isalpha() and sep.startswith("\\") and after.isalpha()):
+                return len(sep)
+    return 0
 
 
 # ------------------------------------------------------------------------------- picking parts
