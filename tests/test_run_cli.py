@@ -99,7 +99,8 @@ def test_cuda_without_cuda_is_one_line(capsys):
 def test_nan_is_one_line_and_non_zero(capsys, monkeypatch, tmp_path):
     import paperkit.models
 
-    monkeypatch.setattr(paperkit.models, "load_model", lambda name, device="cpu": NaNModel(digits_model()))
+    nan_model = NaNModel(digits_model())  # before the patch: digits_model() itself calls load_model
+    monkeypatch.setattr(paperkit.models, "load_model", lambda name, device="cpu": nan_model)
     code, out, err = run(capsys, "run", "ddpm", "--steps", "5", "--device", "cpu", "--out", str(tmp_path))
     assert code == 1 and out == ""
     last = err.strip().splitlines()[-1]
