@@ -85,6 +85,7 @@ class Paper:
     notes: tuple[str, ...] = ()
     equations: tuple[Equation, ...] = field(default=(), repr=False)
     source: str = ""
+    pdf_sha256: tuple[str, ...] = ()  # hashes of known PDF files of this paper, for identifying a copy
 
     @property
     def arxiv_versioned(self) -> str | None:

@@ -90,6 +90,7 @@ def parse_paper(text: str, source: str = "<string>") -> Paper:
         notes=tuple(n.strip() for n in meta.get("notes", [])),
         equations=equations,
         source=source,
+        pdf_sha256=tuple(meta.get("pdf_sha256", [])),
     )
 
 

@@ -1,0 +1,73 @@
+"""Full indexing (text in reading order, numbered equations, their LaTeX and symbols, every page)
+against pymupdf's own ``page.get_text("rawdict")`` over the same pages, in the same process.
+
+Both sides open the file fresh each round, so neither profits from the other's caches; the two are
+timed alternately (see ``_common.time_interleaved``). Target (issue 4): ratio ≤ 2.
+
+    .venv/bin/python bench/pdf_index.py [--repeats 5] [--json] [PDF ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = sorted((ROOT.parent / "shared/papers/pdf").glob("*.pdf")) + sorted((ROOT / "tests/fixtures/pdf").glob("*.pdf"))
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("pdfs", nargs="*", type=Path, default=DEFAULT)
+    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    args = p.parse_args(argv)
+
+    import pymupdf
+
+    from paperkit.pdf.document import open_pdf
+    from paperkit.pdf.extract import RAWDICT_FLAGS
+    from paperkit.pdf.index import index_document
+
+    rows, ratios = [], []
+    for path in args.pdfs:
+        data = path.read_bytes()
+
+        def raw():
+            doc = pymupdf.open(stream=data, filetype="pdf")
+            for page in doc:
+                page.get_text("rawdict", flags=RAWDICT_FLAGS)
+
+        def ours():
+            return index_document(open_pdf(data, name=path.name))
+
+        times = _common.time_interleaved({"raw": raw, "ours": ours}, args.repeats)
+        index = ours()
+        ratio = _common.paired_ratio(times["ours"], times["raw"])
+        ratios.append(ratio)
+        rows.append({"pdf": path.name, "pages": len(index.pages), "equations": len(index.equations),
+                     "rawdict_s": statistics.median(times["raw"]), "ours_s": statistics.median(times["ours"]),
+                     "ratio": round(ratio, 3)})
+    overall = statistics.median(ratios)
+    env = {"python": platform.python_version(), "pymupdf": pymupdf.VersionBind, "machine": platform.machine()}
+    if args.json:
+        print(json.dumps({"benchmark": "pdf indexing vs rawdict", "rows": rows, "median_ratio": round(overall, 3),
+                          "environment": env}, indent=2))
+        return 0
+    print(f"PDF indexing vs pymupdf get_text('rawdict'); pymupdf {env['pymupdf']}, Python {env['python']}, {env['machine']}")
+    print(f"{'pdf':18s}{'pages':>6s}{'eqs':>5s}{'rawdict s':>11s}{'ours s':>9s}{'ratio':>7s}")
+    for r in rows:
+        print(f"{r['pdf']:18s}{r['pages']:6d}{r['equations']:5d}{r['rawdict_s']:11.4f}{r['ours_s']:9.4f}{r['ratio']:7.2f}")
+    print(f"median ratio ours/rawdict = {overall:.2f}  (target ≤ 2)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

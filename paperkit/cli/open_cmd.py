@@ -1,0 +1,39 @@
+"""``paperkit open FILE|ID``: open a PDF file, or a catalog paper (fetched from arXiv if needed).
+
+It prints what paperkit found in the paper: pages, the catalog paper it is, its outline and its
+numbered equations linked to the catalog.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(
+        "open", help="open a PDF or a catalog paper (fetching it if needed) and show what paperkit found",
+        description="Open a PDF file, a catalog paper id (ddpm, ddim, diffedit, cfg) or an arXiv id. "
+        "Ids are fetched from arXiv into the cache the first time.",
+    )
+    p.add_argument("paper", help="a PDF file, a catalog id or an arXiv id")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import UserError
+    from ..pdf.document import open_pdf
+    from ..pdf.fetch import arxiv_url, resolve
+    from .fetch_cmd import ProgressBar
+    from .pdf_cmd import _summary
+
+    try:
+        url = arxiv_url(args.paper)
+    except UserError:
+        url = args.paper
+    bar = ProgressBar(url, sys.stderr)
+    path = resolve(args.paper, progress=bar)
+    bar.finish()
+    with open_pdf(path, name=str(path)) as doc:
+        return _summary(doc, args.json)

@@ -1,0 +1,210 @@
+"""Open a PDF, from a path or from bytes, and read it page by page.
+
+``open_pdf`` checks the input before pymupdf sees it, so a missing, empty, non-PDF, truncated or
+encrypted file gives one clear ``PdfError`` (a ``UserError``) rather than a MuPDF traceback. Pages
+are read lazily: opening a 1,000-page PDF reads only its cross-reference table, and a page's
+rawdict is kept for the few most recently used pages only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import OrderedDict
+from functools import cached_property
+from pathlib import Path
+
+from ..errors import UserError
+from . import extract
+
+PAGE_CACHE = 8  # rawdicts kept: enough for the reader's neighbourhood, bounded for huge files
+
+
+class PdfError(UserError):
+    """The PDF cannot be read: the message names the file and says why, on one line."""
+
+
+def _pymupdf():
+    import pymupdf
+
+    pymupdf.TOOLS.mupdf_display_errors(False)  # MuPDF's own stderr chatter; we report errors ourselves
+    pymupdf.TOOLS.mupdf_display_warnings(False)
+    return pymupdf
+
+
+def _check_bytes(data: bytes, name: str) -> None:
+    if not data:
+        raise PdfError(f"{name} is empty (0 bytes)")
+    head = data[:1024]
+    if b"%PDF-" not in head:
+        shown = ascii(head[:16].decode("latin-1"))
+        raise PdfError(f"{name} is not a PDF: it starts with {shown}, not '%PDF-'")
+    if b"%%EOF" not in data[-2048:]:
+        raise PdfError(f"{name} is truncated: it has no end-of-file marker (download it again)")
+
+
+def open_pdf(source: str | os.PathLike | bytes, name: str | None = None) -> "PaperDocument":
+    """Open a PDF from a path or bytes; every failure is a one-line ``PdfError``."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        name = name or "the PDF"
+        path = None
+    else:
+        path = Path(source).expanduser()
+        name = name or str(source)
+        if not path.exists():
+            raise PdfError(f"no such file: {name}")
+        if path.is_dir():
+            raise PdfError(f"{name} is a directory, not a PDF")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise PdfError(f"cannot read {name}: {exc.strerror or exc}") from None
+    _check_bytes(data, name)
+    pymupdf = _pymupdf()
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except Exception as exc:  # pymupdf raises several types for damaged files
+        raise PdfError(f"{name} is damaged and cannot be opened ({_reason(exc)})") from None
+    if doc.needs_pass:
+        doc.close()
+        raise PdfError(f"{name} is encrypted with a password; paperkit cannot read it")
+    try:
+        count = doc.page_count
+    except Exception as exc:
+        raise PdfError(f"{name} is damaged: {_reason(exc)}") from None
+    if count == 0:
+        raise PdfError(f"{name} has no pages")
+    return PaperDocument(doc, data, name, path)
+
+
+def _reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:120]
+
+
+class PaperDocument:
+    """An open PDF. Page numbers in this API are 1-based, as readers say them."""
+
+    def __init__(self, doc, data: bytes, name: str, path: Path | None):
+        self._doc = doc
+        self._data = data
+        self.name = name
+        self.path = path
+        self._raw: OrderedDict[int, dict] = OrderedDict()
+        self._layouts: OrderedDict[int, object] = OrderedDict()
+
+    # -- basic facts ---------------------------------------------------------------------------
+    @property
+    def page_count(self) -> int:
+        return self._doc.page_count
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self._data).hexdigest()
+
+    @cached_property
+    def metadata(self) -> dict:
+        """Title, author, subject, keywords, creator, producer, dates: blank fields left out."""
+        meta = self._doc.metadata or {}
+        out = {k: v.strip() for k, v in meta.items() if isinstance(v, str) and v.strip()}
+        out["pages"] = self.page_count
+        return out
+
+    def close(self) -> None:
+        self._doc.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- pages ---------------------------------------------------------------------------------
+    def _check_page(self, number: int) -> int:
+        if not isinstance(number, int) or not 1 <= number <= self.page_count:
+            raise PdfError(f"{self.name} has pages 1–{self.page_count}; there is no page {number}")
+        return number - 1
+
+    def page(self, number: int):
+        """The pymupdf page (1-based number)."""
+        index = self._check_page(number)
+        try:
+            return self._doc.load_page(index)
+        except Exception as exc:
+            raise PdfError(f"{self.name}: page {number} is damaged ({_reason(exc)})") from None
+
+    def page_size(self, number: int) -> tuple[float, float]:
+        rect = self.page(number).rect
+        return rect.width, rect.height
+
+    def rawdict(self, number: int) -> dict:
+        """The page's rawdict, kept for the most recently used ``PAGE_CACHE`` pages."""
+        if number in self._raw:
+            self._raw.move_to_end(number)
+            return self._raw[number]
+        page = self.page(number)
+        try:
+            raw = extract.read_rawdict(page)
+        except Exception as exc:
+            raise PdfError(f"{self.name}: the text of page {number} cannot be read ({_reason(exc)})") from None
+        self._raw[number] = raw
+        while len(self._raw) > PAGE_CACHE:
+            self._raw.popitem(last=False)
+        return raw
+
+    def layout(self, number: int):
+        """The page's ``PageLayout``: columns, rows in reading order, running text left out."""
+        from .layout import analyse_page
+
+        if number in self._layouts:
+            self._layouts.move_to_end(number)
+            return self._layouts[number]
+        width, height = self.page_size(number)
+        result = analyse_page(self.rawdict(number), width, height, self.running_texts)
+        self._layouts[number] = result
+        while len(self._layouts) > PAGE_CACHE:
+            self._layouts.popitem(last=False)
+        return result
+
+    @cached_property
+    def running_texts(self) -> frozenset[str]:
+        """Headers and footers that repeat across pages, found from a sample of at most 8 pages."""
+        from .layout import margin_texts, running_key
+
+        count = self.page_count
+        sample = sorted({round(i * (count - 1) / 7) + 1 for i in range(min(count, 8))})
+        seen: dict[str, int] = {}
+        for number in sample:
+            width, height = self.page_size(number)
+            for text in set(margin_texts(self.rawdict(number), height)):
+                seen[running_key(text)] = seen.get(running_key(text), 0) + 1
+        need = 2 if len(sample) > 1 else 99
+        return frozenset(key for key, n in seen.items() if n >= need)
+
+    def text(self, number: int) -> str:
+        """Page text in reading order: columns one after the other, no headers, footers or line numbers."""
+        return self.layout(number).text()
+
+    def render_png(self, number: int, zoom: float = 2.0, clip=None) -> bytes:
+        """The page, or the ``clip`` box (x0, y0, x1, y1) of it, as PNG bytes at ``zoom``× (72 dpi × zoom)."""
+        if not 0.1 <= zoom <= 16:
+            raise PdfError(f"zoom {zoom} is out of range (0.1 to 16)")
+        page = self.page(number)
+        pymupdf = _pymupdf()
+        try:
+            rect = pymupdf.Rect(clip) & page.rect if clip is not None else None
+            if rect is not None and rect.is_empty:
+                raise PdfError(f"the clip {tuple(clip)} lies outside page {number}")
+            pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), clip=rect, alpha=False)
+            return pix.tobytes("png")
+        except PdfError:
+            raise
+        except Exception as exc:
+            raise PdfError(f"{self.name}: page {number} cannot be rendered ({_reason(exc)})") from None
+
+    def toc(self) -> list:
+        try:
+            return self._doc.get_toc(simple=True)
+        except Exception:
+            return []

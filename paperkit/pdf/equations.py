@@ -1,0 +1,138 @@
+"""Find numbered display equations: the label as printed, the box of the whole display, the page.
+
+A row of the page ends in a label such as "(12)", "(3.1)" or "(A.2)". It is taken for an equation
+number only when all of these hold:
+
+- it sits flush with the right edge of its column (a table cell or inline reference rarely does);
+- the glyph before it does not touch it ("O(1)" is an expression, not a label);
+- the gap before it is wide (amsmath sets labels apart), or, when it is narrow, the row is not a
+  line of prose ("… as shown in (5)" at the end of a justified line);
+- it is not a year ("(2013)") and it is not boxed in above and below by table rules.
+
+The display is then grown from the label's row, up and down through the rows of the same column
+that are not prose: numerators, limits, aligned lines, an underbrace's note. Growing stops at
+prose, at a large vertical gap, and at another label's row (rows below a label that lead to a
+further label belong to that one, as in ``align`` with ``\\nonumber`` lines).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .layout import Line, PageLayout, Row
+from .model import Box, DetectedEquation
+
+LABEL = re.compile(r"\(((?:[A-Z]\.)?\d{1,3}(?:\.\d{1,3})?[a-z]?)\)$")
+MATH_FONT = re.compile(r"(?:^|\+)(?:CMMI|CMSY|CMEX|CMBSY|MSBM|MSAM|EUSM|EUFM|EUEX|RSFS|STMARY|WASY|TXSY|TXEX|PXSY|PXEX|"
+                       r"LINE|Symbol|MTSY|MTEX|RMTMI)|Math", re.I)
+WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _words(row: Row) -> int:
+    count = 0
+    for line in row.lines:
+        for span in line.spans:
+            if MATH_FONT.search(span["font"]):
+                continue
+            count += len(WORD.findall("".join(ch["c"] for ch in span["chars"])))
+    return count
+
+
+def is_prose(row: Row, layout: PageLayout) -> bool:
+    """A line of running text: several words in text fonts, starting at the column's edge or filling it."""
+    if _words(row) < 3:
+        return False
+    x0, x1 = layout.column_box(row.column)
+    bx0, _, bx1, _ = row.bbox
+    return bx0 <= x0 + 1.8 * layout.body_size or (bx1 - bx0) >= 0.7 * (x1 - x0)
+
+
+def _label_in(row: Row) -> tuple[str, Box, float] | None:
+    """The label at the row's right end: (label, its box, the x1 of the glyph before it or -inf)."""
+    last = max(row.lines, key=lambda l: l.x1)
+    match = LABEL.search(last.text)
+    if not match:
+        return None
+    chars = [ch for span in last.spans for ch in span["chars"] if not ch["c"].isspace()]
+    n = len(match.group(0))
+    if len(chars) < n:
+        return None
+    label_chars, before = chars[-n:], chars[:-n]
+    box = (min(c["bbox"][0] for c in label_chars), min(c["bbox"][1] for c in label_chars),
+           max(c["bbox"][2] for c in label_chars), max(c["bbox"][3] for c in label_chars))
+    prev = max((c["bbox"][2] for c in before), default=float("-inf"))
+    for line in row.lines:
+        if line is not last and line.x1 <= box[0] + 0.5:
+            prev = max(prev, line.x1)
+    return match.group(1), box, prev
+
+
+def _boxed_by_rules(box: Box, rules: list[Box], reach: float = 120.0) -> bool:
+    cx0, cx1 = box[0], box[2]
+    above = below = False
+    for x0, y0, x1, y1 in rules:
+        if x0 <= cx0 and x1 >= cx1:
+            if box[1] - reach <= y1 <= box[1]:
+                above = True
+            elif box[3] <= y0 <= box[3] + reach:
+                below = True
+    return above and below
+
+
+def _label_ok(row: Row, found: tuple[str, Box, float], layout: PageLayout, rules) -> bool:
+    label, box, prev = found
+    size = layout.body_size
+    if label.isdigit() and int(label) >= 1000:
+        return False
+    col_right = layout.column_box(row.column)[1]
+    if box[2] < col_right - 0.8 * size:
+        return False
+    gap = box[0] - prev
+    if gap < 0.15 * size:
+        return False
+    if gap < 1.5 * size and is_prose(row, layout):
+        return False
+    return not _boxed_by_rules(box, rules())
+
+
+def _union(boxes: list[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def find_on_page(layout: PageLayout, page_number: int, horizontal_rules) -> list[DetectedEquation]:
+    """Every numbered display equation on one page. ``horizontal_rules()`` gives the page's long rules."""
+    labelled: dict[int, tuple[str, Box, float]] = {}
+    for i, row in enumerate(layout.rows):
+        found = _label_in(row)
+        if found and _label_ok(row, found, layout, horizontal_rules):
+            labelled[i] = found
+    equations = []
+    for i, (label, box, _) in labelled.items():
+        members = [i] + _grow(layout, i, labelled, -1) + _grow(layout, i, labelled, +1)
+        bbox = _union([layout.rows[j].bbox for j in members] + [box])
+        equations.append(DetectedEquation(page_number, label, bbox, box))
+    return equations
+
+
+def _grow(layout: PageLayout, start: int, labelled: dict, step: int) -> list[int]:
+    """Rows above (step -1) or below (+1) the label's row that belong to its display."""
+    rows = layout.rows
+    column = rows[start].column
+    gap_limit = 2.2 * layout.body_size
+    taken: list[int] = []
+    edge = rows[start].bbox
+    j = start + step
+    while 0 <= j < len(rows):
+        row = rows[j]
+        if row.column != column:
+            break
+        bbox = row.bbox
+        gap = (edge[1] - bbox[3]) if step < 0 else (bbox[1] - edge[3])
+        if gap > gap_limit or is_prose(row, layout):
+            break
+        if j in labelled:
+            return taken if step < 0 else []
+        taken.append(j)
+        edge = bbox
+        j += step
+    return taken

@@ -1,0 +1,113 @@
+"""Full indexing of an open PDF: numbered equations with their LaTeX and symbols, linked to the catalog.
+
+Each page is read once (its rawdict, kept by the document), laid out, searched for labels; only the
+glyphs inside an equation's box become ``Glyph`` objects for the LaTeX reconstruction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from . import extract
+from .document import PaperDocument, PdfError, _reason
+from .equations import find_on_page
+from .model import DetectedEquation
+
+
+def page_equations(doc: PaperDocument, number: int, latex: bool = True) -> list[DetectedEquation]:
+    """The numbered display equations of one page (1-based), with LaTeX and symbols when ``latex``."""
+    layout = doc.layout(number)
+    page = doc.page(number)
+    drawings_cache: list = []
+
+    def drawings() -> list[dict]:  # read once, and only for pages with a label candidate
+        if not drawings_cache:
+            drawings_cache.append(page.get_cdrawings())
+        return drawings_cache[0]
+
+    long_rules_cache: list = []
+
+    def long_rules() -> list:
+        if not long_rules_cache:
+            long_rules_cache.append(extract.horizontal_rules(drawings()))
+        return long_rules_cache[0]
+
+    try:
+        found = find_on_page(layout, number, long_rules)
+        if latex and found:
+            from .glyph_latex import math_symbols, to_latex
+
+            raw = doc.rawdict(number)
+            for eq in found:
+                glyphs = [g for g in extract.glyphs_in(raw, eq.bbox) if not extract.contains_center(eq.label_bbox, g.bbox)]
+                eq.latex = to_latex(glyphs, extract.rules_in(drawings(), eq.bbox))
+                eq.symbols = math_symbols(glyphs)
+    except PdfError:
+        raise
+    except Exception as exc:  # a malformed page must not take the whole document down
+        raise PdfError(f"{doc.name}: page {number} could not be analysed ({_reason(exc)})") from None
+    return found
+
+
+def iter_equations(doc: PaperDocument, latex: bool = True) -> Iterator[DetectedEquation]:
+    for number in range(1, doc.page_count + 1):
+        yield from page_equations(doc, number, latex=latex)
+
+
+@dataclass
+class EquationReport:
+    equations: list[DetectedEquation]
+    paper_id: str | None
+    missing: list[str] = field(default_factory=list)  # catalog ids with a printed number not found
+
+
+def find_equations(doc: PaperDocument, latex: bool = True, paper_id: str | None = None) -> EquationReport:
+    """Every numbered equation, linked to the catalog when the paper is known (identified if not given)."""
+    from .identify import identify
+
+    equations = list(iter_equations(doc, latex=latex))
+    if paper_id is None:
+        found = identify(doc)
+        paper_id = found.paper_id if found else None
+    report = EquationReport(equations, paper_id)
+    if paper_id:
+        link_to_catalog(report)
+    return report
+
+
+def link_to_catalog(report: EquationReport) -> None:
+    from ..catalog.store import load_catalog
+
+    paper = load_catalog().paper(report.paper_id)
+    by_number = {eq.number: eq.id for eq in paper.equations}
+    seen = set()
+    for eq in report.equations:
+        eq.catalog_id = by_number.get(eq.label)
+        if eq.catalog_id:
+            seen.add(eq.catalog_id)
+    report.missing = [eq.id for eq in paper.equations if _printed(eq.number) and eq.id not in seen]
+
+
+def _printed(number: str) -> bool:
+    """A catalog number that the PDF prints as a label ("12", "3.1"), not "Algorithm 2, line 4"."""
+    from .equations import LABEL
+
+    return bool(LABEL.fullmatch(f"({number})"))
+
+
+@dataclass
+class DocumentIndex:
+    """Everything the reader needs from a PDF, computed in one pass over its pages."""
+
+    pages: list[str]  # reading-order text, page 1 first
+    equations: list[DetectedEquation]
+
+
+def index_document(doc: PaperDocument) -> DocumentIndex:
+    """Text, numbered equations, their LaTeX and symbols, for every page (one rawdict read per page)."""
+    pages, equations = [], []
+    for number in range(1, doc.page_count + 1):
+        pages.append(doc.text(number))
+        equations.extend(page_equations(doc, number))
+    return DocumentIndex(pages, equations)

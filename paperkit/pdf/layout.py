@@ -1,0 +1,278 @@
+"""Page layout from pymupdf's rawdict: columns, rows in reading order, running text left out.
+
+The rules, in the order they apply:
+
+1. Lines that are not horizontal (arXiv's vertical stamp) go to ``sidebar``, not the text.
+2. Running headers and footers: lines in the top or bottom 9 % of the page that are a bare page
+   number, or whose text (digits ignored) recurs on other pages of the document.
+3. Line numbers: short all-digit lines outside the text block's left or right edge, or in the gutter.
+4. Columns: the page is two-column when a vertical gutter near the middle is crossed by few
+   prose lines while enough prose lies on each side of it. Lines that cross it span both columns.
+5. Reading order: spanning lines cut the page into bands; in each band the left column is read
+   before the right one. Lines are grouped into rows by vertical overlap, rows ordered top down.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from statistics import median
+
+from .model import Box
+
+MARGIN_ZONE = 0.09
+LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+PAGE_NUMBER = re.compile(r"^(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
+BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|medi|cmbx|cmb\b|-bd|\.b$|bx\d", re.I)
+
+
+def running_key(text: str) -> str:
+    """Text with digits and spacing folded, so 'Page 3' and 'Page 4' compare equal."""
+    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", text)).strip().lower()
+
+
+@dataclass
+class Line:
+    """One pymupdf line, with the facts layout and equation detection need."""
+
+    text: str
+    bbox: Box
+    size: float  # the largest span size
+    bold: bool  # most of its letters are set in a bold font
+    spans: list  # the rawdict spans, for per-glyph work (labels, fonts)
+
+    @property
+    def x0(self) -> float:
+        return self.bbox[0]
+
+    @property
+    def x1(self) -> float:
+        return self.bbox[2]
+
+    @property
+    def height(self) -> float:
+        return self.bbox[3] - self.bbox[1]
+
+
+@dataclass
+class Row:
+    """Lines of one column that overlap vertically: a text line, or a line of a display."""
+
+    lines: list[Line]
+    column: int  # 0 spanning or single column, 1 left, 2 right
+
+    @property
+    def bbox(self) -> Box:
+        return (min(l.bbox[0] for l in self.lines), min(l.bbox[1] for l in self.lines),
+                max(l.bbox[2] for l in self.lines), max(l.bbox[3] for l in self.lines))
+
+    @property
+    def text(self) -> str:
+        parts, last = [], None
+        for line in sorted(self.lines, key=lambda l: l.x0):
+            if last is not None and line.x0 - last > 0.15 * line.size:
+                parts.append(" ")
+            parts.append(line.text)
+            last = line.x1
+        return "".join(parts).strip()
+
+
+@dataclass
+class PageLayout:
+    width: float
+    height: float
+    columns: list[tuple[float, float]]  # one (x0, x1) per column, left to right
+    gutter: float | None  # the x of the gutter on a two-column page
+    rows: list[Row]  # reading order
+    body_size: float  # the most common glyph size: the body text's
+    sidebar: list[str] = field(default_factory=list)
+    dropped: list[Line] = field(default_factory=list)  # running text and line numbers
+
+    @property
+    def two_column(self) -> bool:
+        return self.gutter is not None
+
+    def column_box(self, column: int) -> tuple[float, float]:
+        if column == 0 or not self.two_column:
+            return (min(c[0] for c in self.columns), max(c[1] for c in self.columns))
+        return self.columns[column - 1]
+
+    def text(self) -> str:
+        out: list[str] = []
+        prev: Row | None = None
+        gap = 1.6 * self.body_size
+        for row in self.rows:
+            text = row.text
+            if not text:
+                continue
+            if prev is not None and (row.column != prev.column or row.bbox[1] - prev.bbox[3] > gap):
+                out.append("")
+            out.append(text)
+            prev = row
+        return "\n".join(out)
+
+
+def _lines(raw: dict) -> tuple[list[Line], list[str]]:
+    lines: list[Line] = []
+    sidebar: list[str] = []
+    for block in raw["blocks"]:
+        if block.get("type", 0) != 0:
+            continue
+        for line in block["lines"]:
+            spans = line["spans"]
+            texts = ["".join(ch["c"] for ch in span["chars"]) for span in spans]
+            text = "".join(texts).strip().translate(LIGATURES)
+            if not text:
+                continue
+            if abs(line["dir"][0]) < 0.99 or line["dir"][0] < 0:
+                sidebar.append(text)
+                continue
+            letters = bold_letters = 0
+            size = 0.0
+            for span, t in zip(spans, texts):
+                n = sum(c.isalpha() for c in t)
+                letters += n
+                if span["flags"] & 16 or BOLD_FONT.search(span["font"]):
+                    bold_letters += n
+                size = max(size, span["size"])
+            lines.append(Line(text, tuple(line["bbox"]), size, letters > 0 and bold_letters * 2 > letters, spans))
+    return lines, sidebar
+
+
+def margin_texts(raw: dict, height: float) -> list[str]:
+    """Texts of the horizontal lines in the top and bottom margin zones of a page."""
+    lines, _ = _lines(raw)
+    return [l.text for l in lines if l.bbox[3] < MARGIN_ZONE * height or l.bbox[1] > (1 - MARGIN_ZONE) * height]
+
+
+def _body_size(lines: list[Line]) -> float:
+    weights: dict[float, int] = {}
+    for line in lines:
+        weights[round(line.size, 1)] = weights.get(round(line.size, 1), 0) + len(line.text)
+    return max(weights, key=weights.get) if weights else 10.0
+
+
+def _percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, round(q * (len(values) - 1))))]
+
+
+def _find_gutter(prose: list[Line], width: float) -> float | None:
+    if len(prose) < 8:
+        return None
+    best, best_x = None, None
+    x = 0.3 * width
+    while x <= 0.7 * width:
+        crossing = sum(1 for l in prose if l.x0 < x - 2 and l.x1 > x + 2)
+        key = (crossing, abs(x - width / 2))
+        if best is None or key < best:
+            best, best_x = key, x
+        x += 2
+    crossing = best[0]
+    left = sum(1 for l in prose if l.x1 <= best_x + 2)
+    right = sum(1 for l in prose if l.x0 >= best_x - 2)
+    if left >= 4 and right >= 4 and crossing <= 0.2 * (left + right):
+        # centre the gutter in the empty strip around the best x
+        lo = max((l.x1 for l in prose if l.x1 <= best_x + 2), default=best_x)
+        hi = min((l.x0 for l in prose if l.x0 >= best_x - 2), default=best_x)
+        return (lo + hi) / 2 if lo < hi else best_x
+    return None
+
+
+def _rows(lines: list[Line], column: int) -> list[Row]:
+    """Group lines into rows. A line joins a row when it overlaps the row's main line (its largest,
+    longest one) by 40 % of the smaller height: sub- and superscripts join their line, while an inline
+    fraction's numerator cannot chain two text lines into one row.
+    """
+    rows: list[Row] = []
+    anchors: list[Line] = []
+    for line in sorted(lines, key=lambda l: (l.bbox[1], l.x0)):
+        if rows:
+            main = anchors[-1]
+            overlap = min(main.bbox[3], line.bbox[3]) - max(main.bbox[1], line.bbox[1])
+            small = min(line.height, main.height)
+            if overlap > 0.4 * small and (line.size <= main.size + 0.5 or overlap > 0.8 * small):
+                rows[-1].lines.append(line)
+                if (line.size, len(line.text)) > (main.size, len(main.text)):
+                    anchors[-1] = line
+                continue
+        rows.append(Row([line], column))
+        anchors.append(line)
+    return rows
+
+
+def analyse_page(raw: dict, width: float, height: float, running: frozenset[str] = frozenset()) -> PageLayout:
+    """Columns, rows in reading order, and what was left out, for one page's rawdict."""
+    lines, sidebar = _lines(raw)
+    dropped: list[Line] = []
+    kept: list[Line] = []
+    def has_neighbour(line: Line) -> bool:  # a section number beside its title is not a page number
+        y0, y1 = line.bbox[1], line.bbox[3]
+        return any(o is not line and min(y1, o.bbox[3]) - max(y0, o.bbox[1]) > 0.5 * line.height
+                   and (o.x0 - line.x1 < 30 and line.x0 - o.x1 < 30) for o in lines)
+
+    for line in lines:
+        in_margin = line.bbox[3] < MARGIN_ZONE * height or line.bbox[1] > (1 - MARGIN_ZONE) * height
+        if in_margin and ((PAGE_NUMBER.match(line.text) and not has_neighbour(line)) or running_key(line.text) in running):
+            dropped.append(line)
+        else:
+            kept.append(line)
+    prose = [l for l in kept if len(l.text) >= 20]
+    if prose:
+        left_edge, right_edge = _percentile([l.x0 for l in prose], 0.05), _percentile([l.x1 for l in prose], 0.95)
+    else:
+        left_edge, right_edge = 0.0, width
+    gutter = _find_gutter(prose, width)
+
+    gutter_zone = None
+    if gutter is not None:
+        left_x1 = max((l.x1 for l in prose if l.x1 <= gutter + 2), default=gutter)
+        right_x0 = min((l.x0 for l in prose if l.x0 >= gutter - 2), default=gutter)
+        gutter_zone = (left_x1 + 1, right_x0 - 1)
+
+    def is_line_number(line: Line) -> bool:
+        if not (line.text.isdigit() and len(line.text) <= 4):
+            return False
+        if line.x1 <= left_edge + 1 or line.x0 >= right_edge - 1:
+            return True
+        return gutter_zone is not None and line.x0 > gutter_zone[0] and line.x1 < gutter_zone[1]
+
+    body = []
+    for line in kept:
+        (dropped if is_line_number(line) else body).append(line)
+    prose = [l for l in body if len(l.text) >= 20]
+    body_size = _body_size(body)
+
+    if gutter is None:
+        x0 = min((l.x0 for l in prose), default=0.0)
+        x1 = max((l.x1 for l in prose), default=width)
+        columns = [(x0, x1)]
+        rows = _rows(body, 0)
+    else:
+        left = [l for l in prose if l.x1 <= gutter + 2]
+        right = [l for l in prose if l.x0 >= gutter - 2]
+        columns = [(min(l.x0 for l in left), max(l.x1 for l in left)), (min(l.x0 for l in right), max(l.x1 for l in right))]
+        rows = _two_column_order(body, gutter)
+    return PageLayout(width, height, columns, gutter, rows, body_size, sidebar, dropped)
+
+
+def _two_column_order(lines: list[Line], gutter: float) -> list[Row]:
+    spanning = [l for l in lines if l.x0 < gutter - 2 and l.x1 > gutter + 2]
+    span_rows = _rows(spanning, 0)
+    cuts = sorted(r.bbox[1] for r in span_rows)
+    bands: dict[int, tuple[list[Line], list[Line]]] = {}
+    for line in lines:
+        if line.x0 < gutter - 2 and line.x1 > gutter + 2:
+            continue
+        band = sum(1 for c in cuts if c <= line.bbox[1])
+        side = 0 if line.x1 <= gutter + 2 or (line.x0 + line.x1) / 2 < gutter else 1
+        bands.setdefault(band, ([], []))[side].append(line)
+    ordered: list[Row] = []
+    span_by_band = {i + 1: r for i, r in enumerate(sorted(span_rows, key=lambda r: r.bbox[1]))}
+    for band in range(len(cuts) + 1):
+        if band in span_by_band:
+            ordered.append(span_by_band[band])
+        left, right = bands.get(band, ([], []))
+        ordered.extend(_rows(left, 1))
+        ordered.extend(_rows(right, 2))
+    return ordered
