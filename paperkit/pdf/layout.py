@@ -3,8 +3,9 @@
 The rules, in the order they apply:
 
 1. Lines that are not horizontal (arXiv's vertical stamp) go to ``sidebar``, not the text.
-2. Running headers and footers: lines in the top or bottom 9 % of the page that are a bare page
-   number, or whose text (digits ignored) recurs on other pages of the document.
+2. Running headers and footers: lines in the top or bottom 9 % of the page (or its first or last
+   line) that are a bare page number with nothing beside them, or whose text (digits ignored)
+   recurs on other pages of the document.
 3. Line numbers: short all-digit lines outside the text block's left or right edge, or in the gutter.
 4. Columns: the page is two-column when a vertical gutter near the middle is crossed by few
    prose lines while enough prose lies on each side of it. Lines that cross it span both columns.
@@ -211,9 +212,13 @@ def analyse_page(raw: dict, width: float, height: float, running: frozenset[str]
         return any(o is not line and min(y1, o.bbox[3]) - max(y0, o.bbox[1]) > 0.5 * line.height
                    and (o.x0 - line.x1 < 30 and line.x0 - o.x1 < 30) for o in lines)
 
+    top = min((l.bbox[1] for l in lines), default=0.0)
+    bottom = max((l.bbox[3] for l in lines), default=height)
     for line in lines:
-        in_margin = line.bbox[3] < MARGIN_ZONE * height or line.bbox[1] > (1 - MARGIN_ZONE) * height
-        if in_margin and ((PAGE_NUMBER.match(line.text) and not has_neighbour(line)) or running_key(line.text) in running):
+        in_margin = (line.bbox[3] < MARGIN_ZONE * height or line.bbox[1] > (1 - MARGIN_ZONE) * height
+                     or line.bbox[1] <= top or line.bbox[3] >= bottom)  # the first or last line of the page
+        bare_number = PAGE_NUMBER.match(line.text)
+        if in_margin and (not has_neighbour(line) if bare_number else running_key(line.text) in running):
             dropped.append(line)
         else:
             kept.append(line)
