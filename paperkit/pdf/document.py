@@ -161,11 +161,20 @@ class PaperDocument:
             self._layouts.move_to_end(number)
             return self._layouts[number]
         width, height = self.page_size(number)
-        result = analyse_page(self.rawdict(number), width, height, self.running_texts)
+        result = analyse_page(self.rawdict(number), width, height, self.running_texts, self.annotation_boxes(number))
         self._layouts[number] = result
         while len(self._layouts) > PAGE_CACHE:
             self._layouts.popitem(last=False)
         return result
+
+    def annotation_boxes(self, number: int) -> list[tuple[float, float, float, float]]:
+        """Boxes of a reader's text annotations on the page (FreeText notes): pymupdf extracts their
+        text with the page's, but they are not the paper's text."""
+        page = self.page(number)
+        try:
+            return [tuple(a.rect) for a in page.annots() if a.type[1] in ("FreeText", "Text", "Stamp")]
+        except Exception:
+            return []
 
     @cached_property
     def running_texts(self) -> frozenset[str]:

@@ -5,8 +5,8 @@ number only when all of these hold:
 
 - it sits flush with the right edge of its column (a table cell or inline reference rarely does);
 - the glyph before it does not touch it ("O(1)" is an expression, not a label);
-- the gap before it is wide (amsmath sets labels apart), or, when it is narrow, the row is not a
-  line of prose ("… as shown in (5)" at the end of a justified line);
+- its row is not a line of prose ("… as shown in (5)" at the end of a justified line, however
+  stretched): prose has words in text fonts, few math glyphs, and starts at the column's edge;
 - it is not a year ("(2013)") and it is not boxed in above and below by table rules.
 
 The display is then grown from the label's row, up and down through the rows of the same column
@@ -28,23 +28,31 @@ MATH_FONT = re.compile(r"(?:^|\+)(?:CMMI|CMSY|CMEX|CMBSY|MSBM|MSAM|EUSM|EUFM|EUE
 WORD = re.compile(r"[A-Za-z]{2,}")
 
 
-def _words(row: Row) -> int:
-    count = 0
+def _word_counts(row: Row) -> tuple[int, float]:
+    """Words set in text fonts, and the share of the row's glyphs set in math fonts."""
+    words = glyphs = math = 0
     for line in row.lines:
         for span in line.spans:
+            text = "".join(ch["c"] for ch in span["chars"])
+            n = sum(1 for c in text if not c.isspace())
+            glyphs += n
             if MATH_FONT.search(span["font"]):
-                continue
-            count += len(WORD.findall("".join(ch["c"] for ch in span["chars"])))
-    return count
+                math += n
+            else:
+                words += len(WORD.findall(text))
+    return words, (math / glyphs if glyphs else 0.0)
 
 
 def is_prose(row: Row, layout: PageLayout) -> bool:
-    """A line of running text: several words in text fonts, starting at the column's edge or filling it."""
-    if _words(row) < 3:
-        return False
+    """A line of running text: words in text fonts, few math glyphs, and it starts at the column's
+    edge or fills it. Operator names such as "arccos" are words too, hence the share of math glyphs.
+    """
     x0, x1 = layout.column_box(row.column)
     bx0, _, bx1, _ = row.bbox
-    return bx0 <= x0 + 1.8 * layout.body_size or (bx1 - bx0) >= 0.7 * (x1 - x0)
+    if not (abs(bx0 - x0) <= 1.8 * layout.body_size or (bx1 - bx0) >= 0.7 * (x1 - x0)):
+        return False
+    words, math = _word_counts(row)
+    return words >= 2 and (math < 0.3 or words >= 6)
 
 
 def _label_in(row: Row) -> tuple[str, Box, float] | None:
@@ -71,7 +79,7 @@ def _boxed_by_rules(box: Box, rules: list[Box], reach: float = 120.0) -> bool:
     cx0, cx1 = box[0], box[2]
     above = below = False
     for x0, y0, x1, y1 in rules:
-        if x0 <= cx0 and x1 >= cx1:
+        if x0 <= cx0 + 1 and x1 >= cx1 - 1:
             if box[1] - reach <= y1 <= box[1]:
                 above = True
             elif box[3] <= y0 <= box[3] + reach:
@@ -88,9 +96,7 @@ def _label_ok(row: Row, found: tuple[str, Box, float], layout: PageLayout, rules
     if box[2] < col_right - 0.8 * size:
         return False
     gap = box[0] - prev
-    if gap < 0.15 * size:
-        return False
-    if gap < 1.5 * size and is_prose(row, layout):
+    if gap < 0.15 * size or is_prose(row, layout):
         return False
     return not _boxed_by_rules(box, rules())
 

@@ -6,6 +6,7 @@ The rules, in the order they apply:
 2. Running headers and footers: lines in the top or bottom 9 % of the page (or its first or last
    line) that are a bare page number with nothing beside them, or whose text (digits ignored)
    recurs on other pages of the document.
+   A reader's FreeText notes, which pymupdf extracts with the page text, are left out too.
 3. Line numbers: short all-digit lines outside the text block's left or right edge, or in the gutter.
 4. Columns: the page is two-column when a vertical gutter near the middle is crossed by few
    prose lines while enough prose lies on each side of it. Lines that cross it span both columns.
@@ -146,6 +147,11 @@ def margin_texts(raw: dict, height: float) -> list[str]:
     return [l.text for l in lines if l.bbox[3] < MARGIN_ZONE * height or l.bbox[1] > (1 - MARGIN_ZONE) * height]
 
 
+def _centre_in(box: Box, area: Box) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return area[0] <= cx <= area[2] and area[1] <= cy <= area[3]
+
+
 def _body_size(lines: list[Line]) -> float:
     weights: dict[float, int] = {}
     for line in lines:
@@ -202,10 +208,16 @@ def _rows(lines: list[Line], column: int) -> list[Row]:
     return rows
 
 
-def analyse_page(raw: dict, width: float, height: float, running: frozenset[str] = frozenset()) -> PageLayout:
-    """Columns, rows in reading order, and what was left out, for one page's rawdict."""
+def analyse_page(raw: dict, width: float, height: float, running: frozenset[str] = frozenset(),
+                 annotations: list[Box] = ()) -> PageLayout:
+    """Columns, rows in reading order, and what was left out, for one page's rawdict.
+    Lines whose centre lies in one of ``annotations`` (a reader's notes) are left out too."""
     lines, sidebar = _lines(raw)
     dropped: list[Line] = []
+    if annotations:
+        noted = [l for l in lines if any(_centre_in(l.bbox, a) for a in annotations)]
+        dropped.extend(noted)
+        lines = [l for l in lines if l not in noted]
     kept: list[Line] = []
     def has_neighbour(line: Line) -> bool:  # a section number beside its title is not a page number
         y0, y1 = line.bbox[1], line.bbox[3]
@@ -249,35 +261,70 @@ def analyse_page(raw: dict, width: float, height: float, running: frozenset[str]
     body_size = _body_size(body)
 
     if gutter is None:
-        x0 = min((l.x0 for l in prose), default=0.0)
-        x1 = max((l.x1 for l in prose), default=width)
-        columns = [(x0, x1)]
+        columns = [(left_edge, right_edge)]
         rows = _rows(body, 0)
     else:
         left = [l for l in prose if l.x1 <= gutter + 2]
         right = [l for l in prose if l.x0 >= gutter - 2]
-        columns = [(min(l.x0 for l in left), max(l.x1 for l in left)), (min(l.x0 for l in right), max(l.x1 for l in right))]
-        rows = _two_column_order(body, gutter)
+        columns = [(min(l.x0 for l in left), _percentile([l.x1 for l in left], 0.95)),
+                   (_percentile([l.x0 for l in right], 0.05), max(l.x1 for l in right))]
+        rows = _two_column_order(body, gutter, columns[0][1], columns[1][0])
     return PageLayout(width, height, columns, gutter, rows, body_size, sidebar, dropped)
 
 
-def _two_column_order(lines: list[Line], gutter: float) -> list[Row]:
-    spanning = [l for l in lines if l.x0 < gutter - 2 and l.x1 > gutter + 2]
-    span_rows = _rows(spanning, 0)
-    cuts = sorted(r.bbox[1] for r in span_rows)
-    bands: dict[int, tuple[list[Line], list[Line]]] = {}
+def _spanning_bands(lines: list[Line], gutter: float, left_x1: float, right_x0: float) -> list[tuple[float, float]]:
+    """Vertical bands taken by things that span both columns: a title, a wide figure, or a display
+    set across the page, which pymupdf may hand over as two half-lines that each reach into the
+    gutter. A band grows to every line it overlaps (a fraction's denominator, an underbrace's note).
+    """
+    bands = sorted((l.bbox[1], l.bbox[3]) for l in lines
+                   if (l.x0 < gutter - 2 and l.x1 > gutter + 2)
+                   or (l.x0 < gutter and l.x1 > left_x1 + 3) or (l.x1 > gutter and l.x0 < right_x0 - 3))
+    changed = True
+    while changed and bands:
+        changed = False
+        merged: list[tuple[float, float]] = []
+        for y0, y1 in bands:
+            if merged and y0 <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], y1))
+            else:
+                merged.append((y0, y1))
+        grown = []
+        for y0, y1 in merged:
+            for l in lines:
+                ly0, ly1 = l.bbox[1], l.bbox[3]
+                if min(y1, ly1) - max(y0, ly0) > 0.5 * (ly1 - ly0) and (ly0 < y0 or ly1 > y1):
+                    y0, y1, changed = min(y0, ly0), max(y1, ly1), True
+            grown.append((y0, y1))
+        bands = grown
+    return bands
+
+
+def _two_column_order(lines: list[Line], gutter: float, left_x1: float, right_x0: float) -> list[Row]:
+    bands = _spanning_bands(lines, gutter, left_x1, right_x0)
+
+    def band_of(line: Line) -> int | None:
+        centre = (line.bbox[1] + line.bbox[3]) / 2
+        for i, (y0, y1) in enumerate(bands):
+            if y0 - 0.5 <= centre <= y1 + 0.5:
+                return i
+        return None
+
+    spanning: dict[int, list[Line]] = {}
+    sides: dict[int, tuple[list[Line], list[Line]]] = {}
     for line in lines:
-        if line.x0 < gutter - 2 and line.x1 > gutter + 2:
+        band = band_of(line)
+        if band is not None:
+            spanning.setdefault(band, []).append(line)
             continue
-        band = sum(1 for c in cuts if c <= line.bbox[1])
+        segment = sum(1 for y0, _ in bands if y0 <= line.bbox[1])  # spanning bands cut the page
         side = 0 if line.x1 <= gutter + 2 or (line.x0 + line.x1) / 2 < gutter else 1
-        bands.setdefault(band, ([], []))[side].append(line)
+        sides.setdefault(segment, ([], []))[side].append(line)
     ordered: list[Row] = []
-    span_by_band = {i + 1: r for i, r in enumerate(sorted(span_rows, key=lambda r: r.bbox[1]))}
-    for band in range(len(cuts) + 1):
-        if band in span_by_band:
-            ordered.append(span_by_band[band])
-        left, right = bands.get(band, ([], []))
+    for segment in range(len(bands) + 1):
+        if segment >= 1 and segment - 1 in spanning:
+            ordered.extend(_rows(spanning[segment - 1], 0))
+        left, right = sides.get(segment, ([], []))
         ordered.extend(_rows(left, 1))
         ordered.extend(_rows(right, 2))
     return ordered
