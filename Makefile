@@ -21,6 +21,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/ddim_loop.py
 	$(PY) bench/diffedit_mask.py
+	$(PY) bench/pdf_index.py
+	$(PY) bench/latex_accuracy.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

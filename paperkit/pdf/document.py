@@ -182,7 +182,8 @@ class PaperDocument:
         from .layout import margin_texts, running_key
 
         count = self.page_count
-        sample = sorted({round(i * (count - 1) / 7) + 1 for i in range(min(count, 8))})
+        k = min(count, 8)
+        sample = sorted({1 + round(i * (count - 1) / (k - 1)) for i in range(k)}) if k > 1 else [1]
         seen: dict[str, int] = {}
         for number in sample:
             width, height = self.page_size(number)
