@@ -93,6 +93,8 @@ class PaperDocument:
         self.path = path
         self._raw: OrderedDict[int, dict] = OrderedDict()
         self._layouts: OrderedDict[int, object] = OrderedDict()
+        self._margins: dict[int, list[str]] = {}  # texts in each laid-out page's margin zones
+        self._running: frozenset[str] | None = None
 
     # -- basic facts ---------------------------------------------------------------------------
     @property
@@ -161,7 +163,8 @@ class PaperDocument:
             self._layouts.move_to_end(number)
             return self._layouts[number]
         width, height = self.page_size(number)
-        result = analyse_page(self.rawdict(number), width, height, self.running_texts, self.annotation_boxes(number))
+        result = analyse_page(self.rawdict(number), width, height, self.annotation_boxes(number))
+        self._margins[number] = result.margin_texts
         self._layouts[number] = result
         while len(self._layouts) > PAGE_CACHE:
             self._layouts.popitem(last=False)
@@ -176,25 +179,30 @@ class PaperDocument:
         except Exception:
             return []
 
-    @cached_property
+    @property
     def running_texts(self) -> frozenset[str]:
-        """Headers and footers that repeat across pages, found from a sample of at most 8 pages."""
-        from .layout import margin_texts, running_key
+        """Headers and footers: margin texts (digits folded) that recur on the pages of a sample of
+        at most 8, spread over the document. Pages already laid out are not read again."""
+        if self._running is None:
+            from .layout import running_key
 
-        count = self.page_count
-        k = min(count, 8)
-        sample = sorted({1 + round(i * (count - 1) / (k - 1)) for i in range(k)}) if k > 1 else [1]
-        seen: dict[str, int] = {}
-        for number in sample:
-            width, height = self.page_size(number)
-            for text in set(margin_texts(self.rawdict(number), height)):
-                seen[running_key(text)] = seen.get(running_key(text), 0) + 1
-        need = 2 if len(sample) > 1 else 99
-        return frozenset(key for key, n in seen.items() if n >= need)
+            count = self.page_count
+            k = min(count, 8)
+            sample = sorted({1 + round(i * (count - 1) / (k - 1)) for i in range(k)}) if k > 1 else [1]
+            seen: dict[str, int] = {}
+            for number in sample:
+                if number not in self._margins:
+                    self.layout(number)
+                for key in {running_key(t) for t in self._margins[number]}:
+                    seen[key] = seen.get(key, 0) + 1
+            need = 2 if len(sample) > 1 else 99
+            self._running = frozenset(key for key, n in seen.items() if n >= need)
+        return self._running
 
     def text(self, number: int) -> str:
         """Page text in reading order: columns one after the other, no headers, footers or line numbers."""
-        return self.layout(number).text()
+        layout = self.layout(number)
+        return layout.text(self.running_texts)
 
     def render_png(self, number: int, zoom: float = 2.0, clip=None) -> bytes:
         """The page, or the ``clip`` box (x0, y0, x1, y1) of it, as PNG bytes at ``zoom``× (72 dpi × zoom)."""

@@ -11,8 +11,8 @@ number only when all of these hold:
 
 The display is then grown from the label's row, up and down through the rows of the same column
 that are not prose: numerators, limits, aligned lines, an underbrace's note. Growing stops at
-prose, at a large vertical gap, and at another label's row (rows below a label that lead to a
-further label belong to that one, as in ``align`` with ``\\nonumber`` lines).
+prose, at a large vertical gap, and at another label's row. A row that two labels reach (the
+lower limit of one line of an ``align`` and the upper limit of the next) goes to the nearer label.
 """
 
 from __future__ import annotations
@@ -112,16 +112,26 @@ def find_on_page(layout: PageLayout, page_number: int, horizontal_rules) -> list
         found = _label_in(row)
         if found and _label_ok(row, found, layout, horizontal_rules):
             labelled[i] = found
+    claims: dict[int, list[int]] = {}  # row → the labelled rows whose display reaches it
+    for i in labelled:
+        for j in _grow(layout, i, labelled, -1) + _grow(layout, i, labelled, +1):
+            claims.setdefault(j, []).append(i)
+    members: dict[int, list[int]] = {i: [i] for i in labelled}
+    for j, owners in claims.items():
+        # a row between two labelled lines of one display (a limit, a numerator) goes to the nearer
+        centre = (layout.rows[j].bbox[1] + layout.rows[j].bbox[3]) / 2
+        owner = min(owners, key=lambda i: abs(centre - (labelled[i][1][1] + labelled[i][1][3]) / 2))
+        members[owner].append(j)
     equations = []
     for i, (label, box, _) in labelled.items():
-        members = [i] + _grow(layout, i, labelled, -1) + _grow(layout, i, labelled, +1)
-        bbox = _union([layout.rows[j].bbox for j in members] + [box])
+        bbox = _union([layout.rows[j].bbox for j in members[i]] + [box])
         equations.append(DetectedEquation(page_number, label, bbox, box))
     return equations
 
 
 def _grow(layout: PageLayout, start: int, labelled: dict, step: int) -> list[int]:
-    """Rows above (step -1) or below (+1) the label's row that belong to its display."""
+    """Rows above (step -1) or below (+1) the label's row that may belong to its display: up to
+    prose, a large gap, or the next labelled row."""
     rows = layout.rows
     column = rows[start].column
     gap_limit = 2.2 * layout.body_size
@@ -130,14 +140,12 @@ def _grow(layout: PageLayout, start: int, labelled: dict, step: int) -> list[int
     j = start + step
     while 0 <= j < len(rows):
         row = rows[j]
-        if row.column != column:
+        if row.column != column or j in labelled:
             break
         bbox = row.bbox
         gap = (edge[1] - bbox[3]) if step < 0 else (bbox[1] - edge[3])
         if gap > gap_limit or is_prose(row, layout):
             break
-        if j in labelled:
-            return taken if step < 0 else []
         taken.append(j)
         edge = bbox
         j += step

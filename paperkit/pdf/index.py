@@ -39,8 +39,13 @@ def page_equations(doc: PaperDocument, number: int, latex: bool = True) -> list[
             from .glyph_latex import math_symbols, to_latex
 
             raw = doc.rawdict(number)
+            notes = doc.annotation_boxes(number)  # a reader's notes over an equation are not part of it
             for eq in found:
-                glyphs = [g for g in extract.glyphs_in(raw, eq.bbox) if not extract.contains_center(eq.label_bbox, g.bbox)]
+                neighbours = [e for e in found if e is not eq and extract.overlaps(e.bbox, eq.bbox)]
+                glyphs = [g for g in extract.glyphs_in(raw, eq.bbox)
+                          if not extract.contains_center(eq.label_bbox, g.bbox)
+                          and not (notes and any(extract.contains_center(n, g.bbox) for n in notes))
+                          and (not neighbours or _nearest(neighbours, eq, g) is eq)]
                 eq.latex = to_latex(glyphs, extract.rules_in(drawings(), eq.bbox))
                 eq.symbols = math_symbols(glyphs)
     except PdfError:
@@ -48,6 +53,16 @@ def page_equations(doc: PaperDocument, number: int, latex: bool = True) -> list[
     except Exception as exc:  # a malformed page must not take the whole document down
         raise PdfError(f"{doc.name}: page {number} could not be analysed ({_reason(exc)})") from None
     return found
+
+
+def _nearest(neighbours: list[DetectedEquation], eq: DetectedEquation, glyph) -> DetectedEquation:
+    """Where the boxes of two lines of one derivation overlap, a glyph belongs to the line whose
+    label is nearer vertically (labels sit on their line's axis)."""
+    cy = (glyph.bbox[1] + glyph.bbox[3]) / 2
+    owners = [eq] + [e for e in neighbours if extract.contains_center(e.bbox, glyph.bbox)]
+    if len(owners) == 1:
+        return eq
+    return min(owners, key=lambda e: abs(cy - (e.label_bbox[1] + e.label_bbox[3]) / 2))
 
 
 def iter_equations(doc: PaperDocument, latex: bool = True) -> Iterator[DetectedEquation]:
@@ -105,9 +120,14 @@ class DocumentIndex:
 
 
 def index_document(doc: PaperDocument) -> DocumentIndex:
-    """Text, numbered equations, their LaTeX and symbols, for every page (one rawdict read per page)."""
-    pages, equations = [], []
+    """Text, numbered equations, their LaTeX and symbols, for every page: each page is read once,
+    and the running heads are found from all pages' margins once the pass is done."""
+    from .layout import join_rows
+
+    rows, equations = [], []
     for number in range(1, doc.page_count + 1):
-        pages.append(doc.text(number))
+        layout = doc.layout(number)
+        rows.append((layout.text_rows(), layout.body_size))
         equations.extend(page_equations(doc, number))
-    return DocumentIndex(pages, equations)
+    running = doc.running_texts
+    return DocumentIndex([join_rows(r, running, size) for r, size in rows], equations)

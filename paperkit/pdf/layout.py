@@ -17,6 +17,7 @@ The rules, in the order they apply:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -62,6 +63,7 @@ class Row:
 
     lines: list[Line]
     column: int  # 0 spanning or single column, 1 left, 2 right
+    margin: bool = False  # every line lies in the top or bottom margin zone: maybe a running head
 
     @property
     def bbox(self) -> Box:
@@ -88,7 +90,7 @@ class PageLayout:
     rows: list[Row]  # reading order
     body_size: float  # the most common glyph size: the body text's
     sidebar: list[str] = field(default_factory=list)
-    dropped: list[Line] = field(default_factory=list)  # running text and line numbers
+    dropped: list[Line] = field(default_factory=list)  # page numbers, line numbers, a reader's notes
 
     @property
     def two_column(self) -> bool:
@@ -99,19 +101,32 @@ class PageLayout:
             return (min(c[0] for c in self.columns), max(c[1] for c in self.columns))
         return self.columns[column - 1]
 
-    def text(self) -> str:
-        out: list[str] = []
-        prev: Row | None = None
-        gap = 1.6 * self.body_size
-        for row in self.rows:
-            text = row.text
-            if not text:
-                continue
-            if prev is not None and (row.column != prev.column or row.bbox[1] - prev.bbox[3] > gap):
-                out.append("")
-            out.append(text)
-            prev = row
-        return "\n".join(out)
+    def text_rows(self) -> list[tuple[str, int, bool, float, float]]:
+        """(text, column, in the margin zone, top, bottom) per row: all ``text`` needs, without the glyphs."""
+        return [(row.text, row.column, row.margin, row.bbox[1], row.bbox[3]) for row in self.rows]
+
+    @property
+    def margin_texts(self) -> list[str]:
+        return [row.text for row in self.rows if row.margin]
+
+    def text(self, running: frozenset[str] = frozenset()) -> str:
+        """Reading-order text; rows in the margin zone whose text is in ``running`` are left out."""
+        return join_rows(self.text_rows(), running, self.body_size)
+
+
+def join_rows(rows, running: frozenset[str], body_size: float) -> str:
+    """Rows joined into text: a blank line between columns and where the vertical gap is large."""
+    out: list[str] = []
+    prev = None
+    gap = 1.6 * body_size
+    for text, column, margin, top, bottom in rows:
+        if not text or (margin and running_key(text) in running):
+            continue
+        if prev is not None and (column != prev[0] or top - prev[1] > gap):
+            out.append("")
+        out.append(text)
+        prev = (column, bottom)
+    return "\n".join(out)
 
 
 def _lines(raw: dict) -> tuple[list[Line], list[str]]:
@@ -122,7 +137,7 @@ def _lines(raw: dict) -> tuple[list[Line], list[str]]:
             continue
         for line in block["lines"]:
             spans = line["spans"]
-            texts = ["".join(ch["c"] for ch in span["chars"]) for span in spans]
+            texts = ["".join([ch["c"] for ch in span["chars"]]) for span in spans]
             text = "".join(texts).strip().translate(LIGATURES)
             if not text:
                 continue
@@ -132,19 +147,13 @@ def _lines(raw: dict) -> tuple[list[Line], list[str]]:
             letters = bold_letters = 0
             size = 0.0
             for span, t in zip(spans, texts):
-                n = sum(c.isalpha() for c in t)
+                n = sum(map(str.isalpha, t))
                 letters += n
                 if span["flags"] & 16 or BOLD_FONT.search(span["font"]):
                     bold_letters += n
                 size = max(size, span["size"])
             lines.append(Line(text, tuple(line["bbox"]), size, letters > 0 and bold_letters * 2 > letters, spans))
     return lines, sidebar
-
-
-def margin_texts(raw: dict, height: float) -> list[str]:
-    """Texts of the horizontal lines in the top and bottom margin zones of a page."""
-    lines, _ = _lines(raw)
-    return [l.text for l in lines if l.bbox[3] < MARGIN_ZONE * height or l.bbox[1] > (1 - MARGIN_ZONE) * height]
 
 
 def _centre_in(box: Box, area: Box) -> bool:
@@ -165,12 +174,16 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def _find_gutter(prose: list[Line], width: float) -> float | None:
+    """The x of a column gutter: the position in the middle 40 % of the page crossed by the fewest
+    prose lines (ties: nearest the middle), if enough prose lies on each side of it."""
     if len(prose) < 8:
         return None
+    starts = sorted(l.x0 + 2 for l in prose)
+    ends = sorted(l.x1 - 2 for l in prose)
     best, best_x = None, None
     x = 0.3 * width
     while x <= 0.7 * width:
-        crossing = sum(1 for l in prose if l.x0 < x - 2 and l.x1 > x + 2)
+        crossing = bisect_left(starts, x) - bisect_right(ends, x)  # lines with x0 + 2 < x < x1 - 2
         key = (crossing, abs(x - width / 2))
         if best is None or key < best:
             best, best_x = key, x
@@ -208,10 +221,10 @@ def _rows(lines: list[Line], column: int) -> list[Row]:
     return rows
 
 
-def analyse_page(raw: dict, width: float, height: float, running: frozenset[str] = frozenset(),
-                 annotations: list[Box] = ()) -> PageLayout:
-    """Columns, rows in reading order, and what was left out, for one page's rawdict.
-    Lines whose centre lies in one of ``annotations`` (a reader's notes) are left out too."""
+def analyse_page(raw: dict, width: float, height: float, annotations: list[Box] = ()) -> PageLayout:
+    """Columns, rows in reading order, and what was left out, for one page's rawdict. Lines whose
+    centre lies in one of ``annotations`` (a reader's notes) are left out too. Running heads need
+    the other pages: rows in the margin zones are flagged, and ``text(running)`` leaves them out."""
     lines, sidebar = _lines(raw)
     dropped: list[Line] = []
     if annotations:
@@ -226,14 +239,16 @@ def analyse_page(raw: dict, width: float, height: float, running: frozenset[str]
 
     top = min((l.bbox[1] for l in lines), default=0.0)
     bottom = max((l.bbox[3] for l in lines), default=height)
+    margin_lines: set[int] = set()
     for line in lines:
-        in_margin = (line.bbox[3] < MARGIN_ZONE * height or line.bbox[1] > (1 - MARGIN_ZONE) * height
-                     or line.bbox[1] <= top or line.bbox[3] >= bottom)  # the first or last line of the page
-        bare_number = PAGE_NUMBER.match(line.text)
-        if in_margin and (not has_neighbour(line) if bare_number else running_key(line.text) in running):
+        in_margin = line.bbox[3] < MARGIN_ZONE * height or line.bbox[1] > (1 - MARGIN_ZONE) * height
+        at_edge = line.bbox[1] <= top or line.bbox[3] >= bottom  # the first or last line of the page
+        if (in_margin or at_edge) and PAGE_NUMBER.match(line.text) and not has_neighbour(line):
             dropped.append(line)
-        else:
-            kept.append(line)
+            continue
+        if in_margin:
+            margin_lines.add(id(line))
+        kept.append(line)
     prose = [l for l in kept if len(l.text) >= 20]
     if prose:
         left_edge, right_edge = _percentile([l.x0 for l in prose], 0.05), _percentile([l.x1 for l in prose], 0.95)
@@ -269,6 +284,8 @@ def analyse_page(raw: dict, width: float, height: float, running: frozenset[str]
         columns = [(min(l.x0 for l in left), _percentile([l.x1 for l in left], 0.95)),
                    (_percentile([l.x0 for l in right], 0.05), max(l.x1 for l in right))]
         rows = _two_column_order(body, gutter, columns[0][1], columns[1][0])
+    for row in rows:
+        row.margin = all(id(line) in margin_lines for line in row.lines)
     return PageLayout(width, height, columns, gutter, rows, body_size, sidebar, dropped)
 
 
