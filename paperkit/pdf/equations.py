@@ -26,6 +26,9 @@ LABEL = re.compile(r"\(((?:[A-Z]\.)?\d{1,3}(?:\.\d{1,3})?[a-z]?)\)$")
 MATH_FONT = re.compile(r"(?:^|\+)(?:CMMI|CMSY|CMEX|CMBSY|MSBM|MSAM|EUSM|EUFM|EUEX|RSFS|STMARY|WASY|TXSY|TXEX|PXSY|PXEX|"
                        r"LINE|Symbol|MTSY|MTEX|RMTMI)|Math", re.I)
 WORD = re.compile(r"[A-Za-z]{2,}")
+OPERATOR_NAMES = frozenset(
+    "arg argmax argmin cos cosh det diag dim exp inf lim log max min sin sinh softmax sup tan tanh tr "
+    "var cov std clip sign relu sigmoid".split())
 
 
 def _word_counts(row: Row) -> tuple[int, float]:
@@ -39,20 +42,25 @@ def _word_counts(row: Row) -> tuple[int, float]:
             if MATH_FONT.search(span["font"]):
                 math += n
             else:
-                words += len(WORD.findall(text))
+                words += sum(1 for w in WORD.findall(text) if w.lower() not in OPERATOR_NAMES)
     return words, (math / glyphs if glyphs else 0.0)
 
 
 def is_prose(row: Row, layout: PageLayout) -> bool:
-    """A line of running text: words in text fonts, few math glyphs, and it starts at the column's
-    edge or fills it. Operator names such as "arccos" are words too, hence the share of math glyphs.
+    """A line of running text: words in text fonts and few math glyphs, starting at the column's edge
+    (a paragraph's last line too: "Gaussian,") or filling the column. Operator names such as
+    "softmax" are not words here, and a display's math keeps its share of math glyphs high.
     """
     x0, x1 = layout.column_box(row.column)
     bx0, _, bx1, _ = row.bbox
-    if not (abs(bx0 - x0) <= 1.8 * layout.body_size or (bx1 - bx0) >= 0.7 * (x1 - x0)):
+    at_edge = abs(bx0 - x0) <= 1.8 * layout.body_size
+    wide = (bx1 - bx0) >= 0.7 * (x1 - x0)
+    if not (at_edge or wide):
         return False
     words, math = _word_counts(row)
-    return words >= 2 and (math < 0.3 or words >= 6)
+    if at_edge and words >= 1 and math == 0:
+        return True
+    return math < 0.3 and words >= (2 if at_edge else 4) or words >= 6
 
 
 def _label_in(row: Row) -> tuple[str, Box, float] | None:

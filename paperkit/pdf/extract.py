@@ -38,9 +38,10 @@ def glyphs_in(raw: dict, box: Box) -> list[Glyph]:
                 if not overlaps(span["bbox"], box):
                     continue
                 font, size, flags = span["font"], span["size"], span["flags"]
+                big_delimiters = "CMEX" in font  # some producers map a CMEX parenthesis to ' '
                 for ch in span["chars"]:
                     c = ch["c"]
-                    if c.isspace() or not contains_center(box, ch["bbox"]):
+                    if (c.isspace() and not big_delimiters) or not contains_center(box, ch["bbox"]):
                         continue
                     out.append(Glyph(c, font, size, tuple(ch["origin"]), tuple(ch["bbox"]), flags))
     return out

@@ -15,7 +15,8 @@ made, so a character is first brought back to its slot in the font's TeX encodin
   character with its code, so CMEX's display summation (code 0x58) reads 'X', text summation 'P',
   product 'Y'/'Q', integral 'Z'/'R', radicals 'p'…'s', and CMSY's ∥ (0x6B) reads 'k', √ 'p',
   ∞ '1', ∈ '2'. Any ASCII character that a font's glyph-name Unicode never produces is read as
-  such a code. PDFs re-written by macOS Quartz map codes 17–20 to ⌘ ✓ ◆  as well.
+  such a code. PDFs re-written by macOS Quartz (adam.pdf) give Apple's keyboard symbols for some low
+  codes: ⇤ 3, ⇣ 16, ⌘ 17, ✓ 18, ◆ 19,  20, ⇠ 24, ⇡ 25 (read off that paper: ✓ is CMMI's θ).
 
 The tables ``ENCODINGS`` hold, per TeX encoding (OML, OMS, OMX, OT1, the AMS U fonts), the Unicode
 pymupdf gives for each of the 128 slots in the glyph-name case; they were read off a PDF that sets
@@ -100,7 +101,8 @@ for _name, _table in ENCODINGS.items():
     assert len(_table) == 128, (_name, len(_table))
 
 # macOS Quartz re-distilled PDFs give these for codes 17–20 (Apple's keyboard symbols)
-QUARTZ_CONTROL = {"\u2318": 17, "\u2713": 18, "\u25c6": 19, "\uf8ff": 20}
+QUARTZ_CONTROL = {"\u21e4": 3, "\u21e3": 16, "\u2318": 17, "\u2713": 18, "\u25c6": 19, "\uf8ff": 20, "\u21e0": 24,
+                  "\u21e1": 25}
 
 
 @dataclass(frozen=True)
@@ -112,23 +114,23 @@ class FontClass:
 
 # (pattern on the font name without subset prefix, class); first match wins
 _FONT_CLASSES: list[tuple[re.Pattern, FontClass]] = [
-    (re.compile(r"^CMMIB\d"), FontClass("OML", "bold-italic", "boldsymbol")),
-    (re.compile(r"^(CMMI\d|LMMathItalic|LMMI)"), FontClass("OML", "italic", "math")),
-    (re.compile(r"^(CMBSY\d|LMMathSymbols\d+-Bold)"), FontClass("OMS", "bold", "bsy")),
-    (re.compile(r"^(CMSY\d|LMMathSymbols|LMSY)"), FontClass("OMS", "upright", "sy")),
-    (re.compile(r"^(CMEX\d|LMMathExtension|LMEX|EUEX)"), FontClass("OMX", "upright", "ex")),
-    (re.compile(r"^(CMBXTI|CMBXSL)"), FontClass("OT1", "bold-italic", "bf")),
-    (re.compile(r"^(CMBX\d|CMB\d|LMRoman\d+-Bold$)"), FontClass("OT1", "bold", "bf")),
-    (re.compile(r"^(CMSSBX|CMSSDC)"), FontClass("OT1", "bold", "sf")),
-    (re.compile(r"^CMSS"), FontClass("OT1", "upright", "sf")),
-    (re.compile(r"^CMTT|^CMSLTT|^CMITT"), FontClass("OT1TT", "upright", "tt")),
-    (re.compile(r"^(CMTI\d|CMU\d|CMSL\d)"), FontClass("OT1", "italic", "it")),
-    (re.compile(r"^(CMR\d|LMRoman\d+-Regular$)"), FontClass("OT1", "upright", "rm")),
-    (re.compile(r"^MSBM"), FontClass("MSBM", "blackboard", "bb")),
-    (re.compile(r"^MSAM"), FontClass("MSAM", "upright", "ams")),
-    (re.compile(r"^EUS[MB]"), FontClass("EUSM", "calligraphic", "cal")),
-    (re.compile(r"^EUF[MB]"), FontClass("EUFM", "fraktur", "frak")),
-    (re.compile(r"^RSFS"), FontClass("RSFS", "script", "scr")),
+    (re.compile(r"(?i)^CMMIB\d"), FontClass("OML", "bold-italic", "boldsymbol")),
+    (re.compile(r"(?i)^(CMMI\d|LMMathItalic|LMMI)"), FontClass("OML", "italic", "math")),
+    (re.compile(r"(?i)^(CMBSY\d|LMMathSymbols\d+-Bold)"), FontClass("OMS", "bold", "bsy")),
+    (re.compile(r"(?i)^(CMSY\d|LMMathSymbols|LMSY)"), FontClass("OMS", "upright", "sy")),
+    (re.compile(r"(?i)^(CMEX\d|LMMathExtension|LMEX|EUEX)"), FontClass("OMX", "upright", "ex")),
+    (re.compile(r"(?i)^(CMBXTI|CMBXSL)"), FontClass("OT1", "bold-italic", "bf")),
+    (re.compile(r"(?i)^(CMBX\d|CMB\d|LMRoman\d+-Bold$)"), FontClass("OT1", "bold", "bf")),
+    (re.compile(r"(?i)^(CMSSBX|CMSSDC)"), FontClass("OT1", "bold", "sf")),
+    (re.compile(r"(?i)^CMSS"), FontClass("OT1", "upright", "sf")),
+    (re.compile(r"(?i)^CMTT|^CMSLTT|^CMITT"), FontClass("OT1TT", "upright", "tt")),
+    (re.compile(r"(?i)^(CMTI\d|CMU\d|CMSL\d)"), FontClass("OT1", "italic", "it")),
+    (re.compile(r"(?i)^(CMR\d|LMRoman\d+-Regular$)"), FontClass("OT1", "upright", "rm")),
+    (re.compile(r"(?i)^MSBM"), FontClass("MSBM", "blackboard", "bb")),
+    (re.compile(r"(?i)^MSAM"), FontClass("MSAM", "upright", "ams")),
+    (re.compile(r"(?i)^EUS[MB]"), FontClass("EUSM", "calligraphic", "cal")),
+    (re.compile(r"(?i)^EUF[MB]"), FontClass("EUFM", "fraktur", "frak")),
+    (re.compile(r"(?i)^RSFS"), FontClass("RSFS", "script", "scr")),
 ]
 
 
@@ -202,7 +204,7 @@ GREEK = {
     "ω": r"\omega",
     "Γ": r"\Gamma", "Δ": r"\Delta", "∆": r"\Delta", "Θ": r"\Theta", "Λ": r"\Lambda", "Ξ": r"\Xi",
     "Π": r"\Pi", "Σ": r"\Sigma", "Υ": r"\Upsilon", "ϒ": r"\Upsilon", "Φ": r"\Phi", "Ψ": r"\Psi",
-    "Ω": r"\Omega", "Ω": r"\Omega",
+    "\u03a9": r"\Omega", "\u2126": r"\Omega",
 }
 
 # char → (latex, kind)
@@ -294,7 +296,6 @@ SYMBOLS: dict[str, tuple[str, str]] = {
     "∮": (r"\oint", "op"), "⋃": (r"\bigcup", "op"), "⋂": (r"\bigcap", "op"),
     "ß": (r"\ss", "ord"), "æ": (r"\ae", "ord"), "œ": (r"\oe", "ord"), "ø": (r"\o", "ord"), "Æ": (r"\AE", "ord"),
     "Œ": (r"\OE", "ord"), "Ø": (r"\O", "ord"), "…": (r"\ldots", "ord"), "⋯": (r"\cdots", "ord"),
-    "ﬀ": ("ff", "ord"), "ﬁ": ("fi", "ord"), "ﬂ": ("fl", "ord"), "ﬃ": ("ffi", "ord"), "ﬄ": ("ffl", "ord"),
     # a zero-width slash that negates the next relation (\not, ≠) and the \mapsto bar
     "\u0338": ("", "negation"),
 }
@@ -304,6 +305,8 @@ ACCENTS = {
     "\u02d9": r"\dot", "\xa8": r"\ddot", "\u02c7": r"\check", "\u02d8": r"\breve", "\xb4": r"\acute",
     "`": r"\grave", "\u02da": r"\mathring", "\u20d7": r"\vec", "\u02dd": r"\H",
 }
+
+LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
 
 # Names of upright words that LaTeX has an operator for (\log…); other upright words become \mathrm.
 OPERATOR_NAMES = frozenset(
@@ -352,6 +355,10 @@ def _info_for_char(cls: FontClass, char: str) -> SymbolInfo:
     role, style = cls.role, cls.style
     if char in ACCENTS and role in ("rm", "math", "bf", "boldsymbol", "text", "sf", "it", "tt") and char not in "~^`":
         return SymbolInfo(ACCENTS[char], style, "accent", role=role, base=ACCENTS[char], char=char)
+    if char in LIGATURES:  # ﬁ ﬂ… kept as one glyph by pymupdf: letters of a word
+        text = LIGATURES[char]
+        return SymbolInfo(text, style, "ord", letter=role in ("rm", "text") and style == "upright", role=role,
+                          base=text, char=text)
     if char.isascii() and char.isalpha():
         if role == "sy":
             if char.isupper():
@@ -401,8 +408,9 @@ def _info_for_char(cls: FontClass, char: str) -> SymbolInfo:
     if char in ("\ufffd", "\x00") or not char.isprintable():
         return SymbolInfo("", style, "space", role=role, char=char)
     if char.isalpha():  # accented Latin letters and other scripts in text fonts
-        return SymbolInfo(char, style, "ord", letter=role in ("rm", "text") and style == "upright", role=role,
-                          base=char, char=char)
+        latin = ord(char) < 0x250
+        return SymbolInfo(char, style, "ord", letter=latin and role in ("rm", "text") and style == "upright",
+                          role=role, base=char, char=char)
     return SymbolInfo(char, style, "ord", role=role, base=char, char=char)
 
 
@@ -506,7 +514,10 @@ DISPLAY_OPS = frozenset({71, 73, 75, 77, 79, 88, 89, 90, 91, 92, 93, 94, 95, 97}
 
 # When widths tie, the slot tried first (the commoner in ML papers) for each width class.
 _CMEX_PREFERENCE = [88, 89, 80, 81, 90, 82, 112, 113, 114, 115, 116, 117, 118, 13, 12, 0, 1, 16, 17, 18, 19, 32, 33,
-                    2, 3, 104, 105, 20, 21, 34, 35, 8, 9, 110, 111, 26, 27, 40, 41, 10, 11, 68, 69, 28, 29, 42, 43]
+                    2, 3, 104, 105, 20, 21, 34, 35, 8, 9, 110, 111, 26, 27, 40, 41, 10, 11, 68, 69, 28, 29, 42, 43,
+                    4, 5, 6, 7, 106, 107, 108, 109, 22, 23, 24, 25, 36, 37, 38, 39, 14, 15, 46, 47, 30, 31, 44, 45,
+                    100, 99, 98, 103, 102, 101, 119, 122, 123, 124, 125, 96, 97, 83, 91, 84, 92, 72, 73, 76, 77,
+                    78, 79, 74, 75, 70, 71, 85, 93, 86, 94, 87, 95]
 
 
 def cmex_info(code: int) -> SymbolInfo:
@@ -536,7 +547,8 @@ def cmex_candidates(char: str, width: float, size: float) -> list[int]:
     found = [c for c, (w, _h, _d) in CMEX_METRICS.items() if abs(w - em) < 0.006 and not 48 <= c <= 67]
     order = {c: i for i, c in enumerate(_CMEX_PREFERENCE)}
     found.sort(key=lambda c: (order.get(c, 999), c))
-    return found
+    preferred = [c for c in found if c in order]
+    return preferred or found
 
 
 def math_font(name: str) -> bool:

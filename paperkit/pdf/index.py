@@ -42,11 +42,13 @@ def page_equations(doc: PaperDocument, number: int, latex: bool = True) -> list[
             notes = doc.annotation_boxes(number)  # a reader's notes over an equation are not part of it
             for eq in found:
                 neighbours = [e for e in found if e is not eq and extract.overlaps(e.bbox, eq.bbox)]
-                glyphs = [g for g in extract.glyphs_in(raw, eq.bbox)
+                x0, y0, x1, y1 = eq.bbox
+                box = (x0 - 1.0, y0, x1 + 1.0, y1)  # a zero-width \vec sits just outside the row's box
+                glyphs = [g for g in extract.glyphs_in(raw, box)
                           if not extract.contains_center(eq.label_bbox, g.bbox)
                           and not (notes and any(extract.contains_center(n, g.bbox) for n in notes))
                           and (not neighbours or _nearest(neighbours, eq, g) is eq)]
-                eq.latex = to_latex(glyphs, extract.rules_in(drawings(), eq.bbox))
+                eq.latex = to_latex(glyphs, extract.rules_in(drawings(), box))
                 eq.symbols = math_symbols(glyphs)
     except PdfError:
         raise

@@ -15,7 +15,8 @@ two spellings print the same glyphs, so that the distance measures what a reader
    ``\\rvert``/``\\mid``→``|``, ``\\Vert``/``\\lVert``/``\\rVert``→``\\|``, ``\\lbrace``→``\\{``,
    ``\\rbrace``→``\\}``, ``\\dots``→``\\ldots``, ``\\colon``→``:``, ``\\land``/``\\lor``/``\\lnot``,
    ``\\dfrac``/``\\tfrac``→``\\frac``, ``\\bm``→``\\boldsymbol``, ``^{\\prime}`` and ``^\\prime``→
-   ``'``. These are the same glyphs under two names.
+   ``'``, ``\\iint``→``\\int\\int`` (amsmath only sets the signs closer). These are the same
+   glyphs under two names.
 3. **Upright text is one spelling.** ``\\text``, ``\\textrm``, ``\\textnormal``, ``\\mbox``,
    ``\\operatorname`` and ``\\mathrm`` all become ``\\mathrm``, and the named operators (``\\log``,
    ``\\min``, ``\\cos``…) become ``\\mathrm{log}``…: in the page they are the same upright letters.
@@ -159,6 +160,10 @@ def normalize(tokens: Sequence[str]) -> list[str]:
             i += 2
             continue
         t = SYNONYMS.get(t, t)
+        if t in (r"\iint", r"\iiint"):  # the same integral signs set closer
+            out += [r"\int"] * (2 if t == r"\iint" else 3)
+            i += 1
+            continue
         if t.startswith("\\") and t[1:] in OPERATOR_WORDS:
             out += [r"\mathrm", "{", *t[1:], "}"]
             i += 1
