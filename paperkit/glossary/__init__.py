@@ -1,0 +1,12 @@
+"""The symbol glossary: look up any character, LaTeX spelling, name or description; explain every
+symbol of an equation, with its meaning in a given paper; notation clashes across papers.
+
+    from paperkit.glossary import lookup, explain, clashes_for
+"""
+
+from .explain import Explained, explain
+from .model import Clash, Entry, Hit
+from .paper_meanings import clashes_for, paper_meaning
+from .search import Glossary, glossary, lookup
+
+__all__ = ["Clash", "Entry", "Explained", "Glossary", "Hit", "clashes_for", "explain", "glossary", "lookup", "paper_meaning"]

@@ -1,0 +1,65 @@
+"""A glossary entry: one symbol or piece of notation, how to type it, say it, and what it means."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    chars: tuple[str, ...]
+    latex: tuple[str, ...]
+    name: str  # Unicode's name for a one-character entry, else a descriptive name in the same style
+    say: str
+    aliases: tuple[str, ...]
+    category: str
+    meanings: tuple[str, ...]
+    torch: str = ""
+    example: str = ""
+    source: str = "hand"  # "hand" (symbols/*.toml) or "pylatexenc" (built from its tables at load time)
+    apl: str = ""  # APL entries: an APL expression, the PyTorch set-up and the expected result
+    setup: str = ""
+    result: str = ""
+
+    @property
+    def char(self) -> str:
+        return self.chars[0] if self.chars else ""
+
+    @property
+    def title(self) -> str:
+        """The name as people write it: "greek small letter alpha" → "Greek small letter alpha"."""
+        return self.name[:1] + self.name[1:].lower() if self.name.isupper() else self.name
+
+
+@dataclass(frozen=True)
+class Clash:
+    """One piece of notation that means different things in different papers of the catalog."""
+
+    key: str
+    symbol: str  # LaTeX
+    papers: dict[str, str] = field(hash=False)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A ranked look-up result: the entry, a score in [0, 1], and its meaning in the paper asked about."""
+
+    entry: Entry
+    score: float
+    paper_meaning: str | None = None
+    matched: str = ""  # what matched: "char", "latex", "name", "alias", "meaning", "typo"
+
+    def to_json(self) -> dict:
+        e = self.entry
+        return {
+            "char": e.char,
+            "latex": e.latex[0] if e.latex else "",
+            "name": e.title,
+            "category": e.category,
+            "meanings": list(e.meanings),
+            "paper_meaning": self.paper_meaning,
+            "torch": e.torch,
+            "score": round(self.score, 3),
+        }

@@ -1,0 +1,62 @@
+"""What a symbol means in one paper of the catalog, from the symbols its equations list, and the
+notation clashes between papers (``symbols/clashes.toml``)."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from .latex_keys import latex_key, strip_scripts
+from .load import clashes
+from .model import Clash, Entry
+
+
+@functools.cache
+def paper_symbols(paper: str) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """For one paper: exact LaTeX key → meaning, and bare key (indices stripped) → (LaTeX, meaning),
+    the shortest spelling winning, as the catalog's equations list them."""
+    from ..catalog.store import load_catalog
+
+    exact: dict[str, str] = {}
+    bare: dict[str, tuple[str, str]] = {}
+    for eq in load_catalog().paper(paper).equations:
+        for sym in eq.symbols:
+            key = latex_key(sym.latex)
+            exact.setdefault(key, sym.meaning)
+            called = re.match(r"(.+?)\((?:[^()]|\([^()]*\))*\)$", key)  # ε_θ(z_λ, c) → ε_θ too
+            if called:
+                exact.setdefault(called.group(1), sym.meaning)
+            b = strip_scripts(key)
+            if b not in bare or len(key) < len(latex_key(bare[b][0])):
+                bare[b] = (sym.latex, sym.meaning)
+    return exact, bare
+
+
+def paper_meaning(entry: Entry, paper: str, query_key: str | None = None) -> str | None:
+    """The entry's meaning in ``paper``: the query's own spelling first (``\\alpha_t`` in DDIM), then
+    the entry's spellings, then a spelling with indices (the catalog lists ``\\bar{\\alpha}_t``)."""
+    exact, bare = paper_symbols(paper)
+    if query_key and query_key in exact:
+        return exact[query_key]
+    keys = [latex_key(s) for s in entry.latex]
+    for key in keys:
+        if key in exact:
+            return exact[key]
+    for key in ([strip_scripts(query_key)] if query_key else []) + keys:
+        if key in bare:
+            latex, meaning = bare[key]
+            return f"{latex}: {meaning}"
+    return None
+
+
+def clashes_for(paper: str | None = None, latex: str | None = None) -> list[Clash]:
+    """The notation clashes that involve ``paper`` and/or the symbol ``latex`` (all when neither given)."""
+    out = []
+    key = strip_scripts(latex_key(latex)) if latex else None
+    for clash in clashes():
+        if paper and paper not in clash.papers:
+            continue
+        if key and strip_scripts(latex_key(clash.symbol)) != key:
+            continue
+        out.append(clash)
+    return out
