@@ -6,7 +6,7 @@ whose ground truth is the catalog LaTeX), the display box comes from ``paperkit.
 detector misses it), the label's glyphs are left out, and the predicted LaTeX is compared with the
 truth by ``latex_metric.token_edit_distance``. Prints id, distance, prediction and truth per
 equation, then the mean beside the published anchors (pix2tex 0.10, Nougat 0.06) and the time per
-equation.
+equation. Fixtures marked ``"heldout": true`` are left out: ``bench/latex_heldout.py`` measures them.
 
     .venv/bin/python bench/latex_accuracy.py [--json] [--fixtures DIR]
 """
@@ -103,7 +103,7 @@ def evaluate(fixtures: Path = FIXTURES) -> list[Result]:
     truth = json.loads((fixtures / "truth.json").read_text())
     results: list[Result] = []
     for pdf_name, info in truth.items():
-        if not pdf_name.endswith(".pdf") or not isinstance(info, dict):
+        if not pdf_name.endswith(".pdf") or not isinstance(info, dict) or info.get("heldout"):
             continue
         with open_pdf(fixtures / pdf_name) as doc:
             detected: dict[int, list] = {}

@@ -28,7 +28,8 @@ def test_every_numbered_equation_and_no_trap(docs, name):
     truth = TRUTH[name]
     found = list(iter_equations(docs[name], latex=False))
     assert [(e.page, e.label) for e in found] == [(e["page"], e["label"]) for e in truth["equations"]]
-    assert len(truth["traps"]) >= 5  # the fixture does hold label look-alikes
+    if not truth.get("heldout"):
+        assert len(truth["traps"]) >= 5  # the fixture does hold label look-alikes
 
 
 @pytest.mark.parametrize("name", NAMES)

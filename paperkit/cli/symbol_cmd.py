@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"    APL     {e.apl}")
             if e.example:
                 print(f"    e.g.    {e.example}")
-            for clash in clashes_for(args.paper, e.latex[0]) if e.latex else []:
+            for clash in clashes_for(args.paper, e.latex[0] if e.latex else None, e.key):
                 print(wrap(f"⚠ notation clash: {clash.note}", indent="    "))
             if len(hits) > 1:
                 print("  also:")

@@ -14,7 +14,7 @@ SYNONYMS = {
     "\\lvert": "|", "\\rvert": "|", "\\vert": "|", "\\lVert": "\\|", "\\rVert": "\\|", "\\Vert": "\\|",
     "\\land": "\\wedge", "\\lor": "\\vee", "\\lnot": "\\neg", "\\owns": "\\ni", "\\dots": "\\ldots",
     "\\bm": "\\boldsymbol", "\\mathbold": "\\boldsymbol", "\\textrm": "\\mathrm", "\\rm": "\\mathrm",
-    "\\bf": "\\mathbf", "\\cal": "\\mathcal", "\\emptyset": "\\varnothing", "\\colon": ":",
+    "\\bf": "\\mathbf", "\\operatorname": "\\mathrm", "\\operatorname*": "\\mathrm", "\\text": "\\mathrm", "\\cal": "\\mathcal", "\\emptyset": "\\varnothing", "\\colon": ":",
     "\\lbrace": "\\{", "\\rbrace": "\\}", "\\langle": "\\langle", "\\lbrack": "[", "\\rbrack": "]",
 }
 DROP = {"\\left", "\\right", "\\big", "\\Big", "\\bigg", "\\Bigg", "\\bigl", "\\bigr", "\\Bigl", "\\Bigr",
@@ -23,6 +23,10 @@ DROP = {"\\left", "\\right", "\\big", "\\Big", "\\bigg", "\\Bigg", "\\bigl", "\\
 ONE_ARGUMENT = {"\\bar", "\\hat", "\\tilde", "\\dot", "\\ddot", "\\vec", "\\check", "\\breve", "\\acute", "\\grave",
                 "\\mathbb", "\\mathcal", "\\mathbf", "\\boldsymbol", "\\mathrm", "\\mathfrak", "\\mathscr", "\\mathsf",
                 "\\mathtt", "\\mathit", "\\operatorname", "\\sqrt", "\\underline", "\\text"}
+
+
+OPERATOR_WORDS = ("arccos", "arcsin", "arctan", "arg", "cos", "cosh", "det", "dim", "exp", "inf", "lim", "log", "ln",
+                  "max", "min", "sin", "sinh", "sup", "tan", "tanh", "Pr")
 
 
 def tokens(latex: str) -> list[str]:
@@ -52,6 +56,10 @@ def latex_key(latex: str) -> str:
             continue
         i += 1
     text = ""
+    joined = " ".join(out)
+    for word in OPERATOR_WORDS:  # \mathrm{log} is \log
+        joined = joined.replace("\\mathrm { " + " ".join(word) + " }", "\\" + word)
+    out = [t for t in TOKEN.findall(joined) if not t.isspace()]
     for tok in out:
         if text and text[-1].isalpha() and tok[:1].isalpha() and re.search(r"\\[A-Za-z]+$", text):
             text += " "

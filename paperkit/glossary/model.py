@@ -40,6 +40,7 @@ class Clash:
     symbol: str  # LaTeX
     papers: dict[str, str] = field(hash=False)
     note: str = ""
+    entries: dict[str, str] = field(default_factory=dict, hash=False)  # paper → the glossary key its notation is
 
 
 @dataclass(frozen=True)

@@ -49,14 +49,16 @@ def paper_meaning(entry: Entry, paper: str, query_key: str | None = None) -> str
     return None
 
 
-def clashes_for(paper: str | None = None, latex: str | None = None) -> list[Clash]:
-    """The notation clashes that involve ``paper`` and/or the symbol ``latex`` (all when neither given)."""
+def clashes_for(paper: str | None = None, latex: str | None = None, entry: str | None = None) -> list[Clash]:
+    """The notation clashes that involve ``paper`` and/or the symbol ``latex`` or glossary ``entry``
+    (ᾱ's entry is in the α_t clash: DDIM writes it α_t). All clashes when none is given."""
     out = []
     key = strip_scripts(latex_key(latex)) if latex else None
     for clash in clashes():
         if paper and paper not in clash.papers:
             continue
-        if key and strip_scripts(latex_key(clash.symbol)) != key:
+        if (key or entry) and not ((key and strip_scripts(latex_key(clash.symbol)) == key)
+                                   or (entry and entry in clash.entries.values())):
             continue
         out.append(clash)
     return out

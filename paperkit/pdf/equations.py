@@ -25,7 +25,7 @@ from .model import Box, DetectedEquation
 LABEL = re.compile(r"\(((?:[A-Z]\.)?\d{1,3}(?:\.\d{1,3})?[a-z]?)\)$")
 MATH_FONT = re.compile(r"(?:^|\+)(?:CMMI|CMSY|CMEX|CMBSY|MSBM|MSAM|EUSM|EUFM|EUEX|RSFS|STMARY|WASY|TXSY|TXEX|PXSY|PXEX|"
                        r"LINE|Symbol|MTSY|MTEX|RMTMI)|Math", re.I)
-WORD = re.compile(r"[A-Za-z]{2,}")
+WORD = re.compile(r"[A-Za-z]{2,}(?![A-Za-z]|\s*\()")  # a word applied to "(" is a function name
 OPERATOR_NAMES = frozenset(
     "arg argmax argmin cos cosh det diag dim exp inf lim log max min sin sinh softmax sup tan tanh tr "
     "var cov std clip sign relu sigmoid".split())

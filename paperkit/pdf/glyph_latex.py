@@ -1207,6 +1207,7 @@ def math_symbols(glyphs: Sequence[Glyph]) -> list[MathSymbol]:
         lines.pop(0)
     while len(lines) > 1 and _words_only(lines[-1]):
         lines.pop()
+    main_size = _main_size(atoms)
     atoms = [a for line in lines for a in sorted(line, key=lambda a: (a.x0, a.y))]
     # upright words
     items = [_Item(a) for a in atoms]
@@ -1214,7 +1215,7 @@ def math_symbols(glyphs: Sequence[Glyph]) -> list[MathSymbol]:
     for it in items:  # words only from letters on one baseline
         b = it.base
         if merged and b.letter and merged[-1].base.letter and abs(merged[-1].base.y - b.y) < 0.1 * b.size \
-                and 0 <= b.x0 - _last_x1(merged[-1]) < 0.18 * b.size and merged[-1].base.role == b.role:
+                and -0.05 * b.size <= b.x0 - _last_x1(merged[-1]) < 0.3 * b.size and merged[-1].base.role == b.role:
             prev = merged[-1]
             prev.latex = (prev.latex or prev.base.char) + b.char
             prev.subs.append(b)  # remember the glyph's right edge
@@ -1222,10 +1223,15 @@ def math_symbols(glyphs: Sequence[Glyph]) -> list[MathSymbol]:
         merged.append(_Item(b))
     seen: set[tuple[str, str]] = set()
     out: list[MathSymbol] = []
-    for it in merged:
+    for n, it in enumerate(merged):
         a = it.base
         if it.latex:  # a word
             word = it.latex
+            if word.lower() in _PROSE_WORDS or a.role == "text" or a.size < 0.85 * main_size:
+                continue  # commentary ("where", \text{…}) and index labels (θ_old, x_data) are not symbols
+            applied = n + 1 < len(merged) and merged[n + 1].base.char in "([{"
+            if word not in fonts.OPERATOR_NAMES and not applied and len(word) > 1:
+                continue  # a named function is applied (softmax(x), KL[·]); a bare word is a note
             latex = "\\" + word if word in fonts.OPERATOR_NAMES else (
                 rf"\text{{{word}}}" if a.role == "text" else rf"\mathrm{{{word}}}")
             char, style = word, "upright"
@@ -1255,6 +1261,10 @@ def math_symbols(glyphs: Sequence[Glyph]) -> list[MathSymbol]:
         out.append(MathSymbol(char, latex, style))
     return out
 
+
+_PROSE_WORDS = frozenset(
+    "a an and all any as at be by define defined denote denotes each else for from given if in is it let "
+    "of on or otherwise s.t. st such that the then to where which with subject".split())
 
 _BOLD = re.compile(r"\\(?:boldsymbol|mathbf)\{((?:[^{}]|\{[^{}]*\})*)\}")
 
