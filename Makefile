@@ -23,6 +23,8 @@ bench: $(STAMP)
 	$(PY) bench/diffedit_mask.py
 	$(PY) bench/pdf_index.py
 	$(PY) bench/latex_accuracy.py
+	$(PY) bench/latex_heldout.py
+	$(PY) bench/glossary.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -23,6 +23,8 @@ def run(parser: argparse.ArgumentParser) -> int:
     print("  paperkit eq ddim.12             an equation: Unicode, meaning, symbols, the torch code")
     print("  paperkit eq ddpm.7 --verify     evaluate the LaTeX with sympy and compare with the code")
     print("  paperkit eq cfg.6 --json        the same as JSON")
+    print("  paperkit symbol ᾱ --paper ddim  what a symbol is, how to type and say it, what it means here")
+    print("  paperkit explain '\\bar\\alpha_t = \\prod_s \\alpha_s' --paper ddpm   every symbol of an equation")
     print("  paperkit fetch ddim             download the arXiv PDF the catalog follows (into the cache)")
     print("  paperkit open ddim              open it: identified paper, outline, equations linked to the catalog")
     print("  paperkit pdf FILE --equations   a PDF's numbered equations with LaTeX rebuilt from the glyphs")
