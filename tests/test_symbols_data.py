@@ -330,7 +330,9 @@ def test_clashes_schema():
     keys = [c.get("key") for c in CLASHES]
     assert len(keys) == len(set(keys))
     for c in CLASHES:
-        assert set(c) == {"key", "symbol", "papers", "note"}, c.get("key")
+        assert set(c) - {"entries"} == {"key", "symbol", "papers", "note"}, c.get("key")
+        # entries: which glossary entry each paper's notation is (DDIM's α_t is the ᾱ entry)
+        assert set(c.get("entries", {})) <= set(c["papers"]) and set(c.get("entries", {}).values()) <= {e["key"] for _, e in ENTRIES}
         assert KEY_RE.match(c["key"])
         assert isinstance(c["symbol"], str) and c["symbol"]
         assert isinstance(c["note"], str) and c["note"].strip()

@@ -11,9 +11,9 @@ import argparse
 import sys
 
 from ..errors import UserError
-from . import diffedit_cmd, eq_cmd, explain_cmd, fetch_cmd, open_cmd, overview, papers_cmd, pdf_cmd, run_cmd, symbol_cmd, train_cmd
+from . import diffedit_cmd, eq_cmd, explain_cmd, fetch_cmd, notes_cmd, open_cmd, overview, papers_cmd, pdf_cmd, run_cmd, symbol_cmd, train_cmd
 
-COMMANDS = (papers_cmd, eq_cmd, symbol_cmd, explain_cmd, pdf_cmd, open_cmd, fetch_cmd, run_cmd, train_cmd, diffedit_cmd)
+COMMANDS = (papers_cmd, eq_cmd, symbol_cmd, explain_cmd, pdf_cmd, open_cmd, fetch_cmd, notes_cmd, run_cmd, train_cmd, diffedit_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
