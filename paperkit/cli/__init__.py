@@ -27,12 +27,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def run_app(target: str | None = None) -> int:
+    """Start the Textual app (imported here: Textual costs ~0.3 s, and scripts never need it)."""
+    from ..tui.app import PaperkitApp
+
+    PaperkitApp(open_target=target).run()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         if args.command is None:
-            return overview.run(parser)
+            if _interactive():
+                return run_app()
+            return overview.run(parser)  # piped or scripted: the overview, as text
         return args.func(args)
     except UserError as exc:
         print(f"paperkit: error: {exc}", file=sys.stderr)

@@ -1,7 +1,8 @@
 """``paperkit open FILE|ID``: open a PDF file, or a catalog paper (fetched from arXiv if needed).
 
-It prints what paperkit found in the paper: pages, the catalog paper it is, its outline and its
-numbered equations linked to the catalog.
+In a terminal it opens the app on it. With ``--print``/``--json``, or when not in a terminal, it
+prints what paperkit found instead: pages, the catalog paper it is, its outline and its numbered
+equations linked to the catalog.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ def add_parser(sub) -> None:
         "Ids are fetched from arXiv into the cache the first time.",
     )
     p.add_argument("paper", help="a PDF file, a catalog id or an arXiv id")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--json", action="store_true", help="print what was found as JSON instead of opening the app")
+    p.add_argument("--print", action="store_true", dest="print_only", help="print what was found instead of opening the app")
     p.set_defaults(func=run)
 
 
@@ -32,8 +34,16 @@ def run(args: argparse.Namespace) -> int:
         url = arxiv_url(args.paper)
     except UserError:
         url = args.paper
+    from ..catalog import load_catalog
+    from . import _interactive, run_app
+
+    in_app = _interactive() and not (args.json or args.print_only)
+    if in_app and args.paper.strip().lower() in {p.id for p in load_catalog().papers}:
+        return run_app(args.paper.strip().lower())  # the catalog view; it fetches the PDF on request
     bar = ProgressBar(url, sys.stderr)
     path = resolve(args.paper, progress=bar)
     bar.finish()
+    if in_app:
+        return run_app(str(path))
     with open_pdf(path, name=str(path)) as doc:
         return _summary(doc, args.json)
