@@ -43,6 +43,7 @@ class LibraryScreen(Screen):
             prompt = f"{p.short:<10} {p.title}  [dim]({p.year}, {source}, {len(p.equations)} equations)[/dim]"
             papers.add_option(Option(prompt, id=f"paper:{p.id}"))
         self.query_one("#path", Input).display = False
+        papers.highlighted = 0
         papers.focus()
         # the notes database (recent PDFs) is read just after the first paint: it is secondary,
         # and opening SQLite would otherwise delay the first screen (bench/startup.py)

@@ -1,0 +1,170 @@
+"""The app's shell with Textual's Pilot: the library, a paper's catalog view, fetching its PDF from a
+real HTTP server on 127.0.0.1 (and failing cleanly without one), help, the command palette, and the
+import hygiene of the first screen."""
+
+from __future__ import annotations
+
+import asyncio
+import http.server
+import subprocess
+import sys
+import threading
+
+import pytest
+from textual.widgets import OptionList, Static
+
+from paperkit.tui.app import PaperkitApp
+from pdf_paths import ROOT, real_pdf
+
+
+def run(coro):
+    return asyncio.run(asyncio.wait_for(coro, 60))
+
+
+async def until(pilot, predicate, timeout=20.0):
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not predicate():
+        if loop.time() > end:
+            raise AssertionError("timed out waiting for the app")
+        await pilot.pause(0.05)
+
+
+@pytest.fixture
+def app_dirs(tmp_path, monkeypatch):
+    monkeypatch.setenv("PAPERKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("PAPERKIT_ARXIV_URL", "http://127.0.0.1:9")  # nothing listens: no network
+    return tmp_path / "data"
+
+
+def test_library_lists_the_catalog_and_lesson_11(app_dirs):
+    async def go():
+        app = PaperkitApp(data_dir=app_dirs)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            papers = app.screen.query_one("#papers", OptionList)
+            ids = [papers.get_option_at_index(i).id for i in range(papers.option_count)]
+            assert ids == ["paper:ddpm", "paper:ddim", "paper:diffedit", "paper:cfg", "paper:lesson11"]
+            await pilot.press("down", "down", "down", "enter")  # CFG
+            await until(pilot, lambda: type(app.screen).__name__ == "PaperScreen")
+            assert app.screen.paper.id == "cfg"
+            equations = app.screen.query_one("#equations", OptionList)
+            assert equations.option_count == 1 and equations.get_option_at_index(0).id == "cfg.6"
+            await pilot.press("escape")
+            assert type(app.screen).__name__ == "LibraryScreen"
+    run(go())
+
+
+def test_fetch_without_network_says_so_and_carries_on(app_dirs):
+    async def go():
+        app = PaperkitApp(data_dir=app_dirs)
+        async with app.run_test(size=(100, 30)) as pilot:
+            app.open_paper("ddim")
+            await pilot.pause()
+            await pilot.press("f")
+            status = app.screen.query_one("#pdf-status", Static)
+            await until(pilot, lambda: "could not reach" in str(status.render()) or "arxiv" in str(status.render()).lower() and "fetching" not in str(status.render()))
+            text = str(status.render())
+            assert "https://arxiv.org/pdf/2010.02502v4" in text or "127.0.0.1" in text
+            assert app.is_running and type(app.screen).__name__ == "PaperScreen"
+    run(go())
+
+
+class _PdfHandler(http.server.BaseHTTPRequestHandler):
+    body = b""
+
+    def do_GET(self):  # noqa: N802 (http.server's naming)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/pdf")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_fetch_from_a_local_server_opens_the_reader(app_dirs, monkeypatch):
+    _PdfHandler.body = real_pdf("cfg.pdf").read_bytes()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _PdfHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("PAPERKIT_ARXIV_URL", f"http://127.0.0.1:{server.server_port}")
+    opened = []
+
+    async def go():
+        app = PaperkitApp(data_dir=app_dirs)
+        app.open_pdf = lambda path, paper_id=None: opened.append((path, paper_id))
+        async with app.run_test(size=(100, 30)) as pilot:
+            app.open_paper("cfg")
+            await pilot.pause()
+            await pilot.press("f")
+            await until(pilot, lambda: opened)
+    try:
+        run(go())
+    finally:
+        server.shutdown()
+    path, paper_id = opened[0]
+    assert paper_id == "cfg" and path.read_bytes() == _PdfHandler.body and path.name == "2207.12598v1.pdf"
+
+
+def test_help_lists_every_binding(app_dirs):
+    async def go():
+        app = PaperkitApp(data_dir=app_dirs)
+        async with app.run_test(size=(100, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "HelpScreen"
+            text = app.screen.text()
+            for words in ("Glossary", "Notes", "Commands", "Quit", "Open PDF"):
+                assert words in text
+            await pilot.press("escape")
+            assert type(app.screen).__name__ == "LibraryScreen"
+    run(go())
+
+
+def test_command_palette_finds_equations_and_symbols(app_dirs):
+    async def go():
+        app = PaperkitApp(data_dir=app_dirs)
+        opened = []
+        app.open_equation = lambda eq_id, paper_id=None: opened.append(eq_id)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"ddim.12")
+            await pilot.pause(0.5)
+            await pilot.press("enter")
+            await until(pilot, lambda: opened)
+            assert opened == ["ddim.12"]
+    run(go())
+
+
+def test_a_bad_pdf_path_from_the_library_is_one_message(app_dirs, tmp_path):
+    async def go():
+        app = PaperkitApp(data_dir=app_dirs)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press("o")
+            await pilot.press(*str(tmp_path / "missing.pdf"), "enter")
+            await pilot.pause()
+            assert app.is_running and type(app.screen).__name__ == "LibraryScreen"
+            assert any("No such file" in n.message for n in app._notifications)
+    run(go())
+
+
+def test_the_first_screen_imports_no_heavy_library():
+    code = (
+        "import sys\n"
+        "from paperkit.tui.app import PaperkitApp\n"
+        "class First(PaperkitApp):\n"
+        "    def on_mount(self):\n"
+        "        super().on_mount()\n"
+        "        self.call_after_refresh(self.exit)\n"
+        "First(data_dir=sys.argv[1]).run(headless=True)\n"
+        "print(sorted(m for m in ('torch', 'diffusers', 'transformers', 'fitz', 'pymupdf', 'sympy', 'numba') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(ROOT / ".pytest_cache" / "startup-data")], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
