@@ -1,0 +1,530 @@
+"""The glossary: live search over every symbol as you type, a ranked results table, and a detail
+panel for the highlighted symbol — how it is said and typed, its meanings, its meaning in the chosen
+paper, its PyTorch equivalent, an example, and any notation clash. ``c`` copies the LaTeX, ``k`` shows
+the chosen paper's notation clashes, ``n`` edits your note on the symbol.
+
+Look-ups run in a thread worker (the first one loads the glossary, ~0.2 s; later ones take well under
+a millisecond, a typo up to ~30 ms), so typing never waits; only the newest query's results are shown.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.worker import get_current_worker
+
+ANY_PAPER = "any"
+NO_MATCH = "__no_match__"
+HINT = "Type a character (ᾱ), LaTeX (\\bar{\\alpha}), a name (alpha bar) or a description (upside-down triangle)."
+
+
+def _indent(renderable: RenderableType | str, left: int = 2) -> Padding:
+    """A paragraph indented by ``left`` columns, wrapped lines included."""
+    return Padding(Text(renderable) if isinstance(renderable, str) else renderable, (0, 0, 0, left))
+
+
+def _bullets(items, left: int = 2) -> Table:
+    """A bulleted list whose wrapped lines hang under the text, not under the bullet."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=left - 1 if left > 1 else 1, justify="right")
+    grid.add_column(ratio=1)
+    for item in items:
+        grid.add_row("•", Text(item) if isinstance(item, str) else item)
+    return grid
+
+
+def _unicode(latex: str) -> str:
+    """``to_unicode`` that never raises: malformed LaTeX falls back to itself."""
+    try:
+        from paperkit.render import to_unicode
+
+        return to_unicode(latex) or latex
+    except Exception:
+        return latex
+
+
+class ResultsTable(DataTable):
+    """The results: a DataTable that asks its screen to fit the columns again when its width changes."""
+
+    def on_resize(self, event: Resize) -> None:
+        refit = getattr(self.screen, "refit", None)
+        if refit is not None:
+            self.call_after_refresh(refit)
+
+
+class GlossaryScreen(Screen):
+    """Glossary: look up any symbol"""
+
+    DEFAULT_CSS = """
+    GlossaryScreen #gl-bar {
+        height: 3;
+    }
+    GlossaryScreen #gl-query {
+        width: 1fr;
+    }
+    GlossaryScreen #gl-paper {
+        width: 22;
+    }
+    GlossaryScreen #gl-clashes {
+        min-width: 0;
+        width: 11;
+    }
+    GlossaryScreen #gl-status {
+        height: 1;
+        width: 1fr;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    GlossaryScreen #gl-status.-none {
+        color: $warning;
+    }
+    GlossaryScreen #gl-body {
+        height: 1fr;
+        layout: vertical;
+    }
+    GlossaryScreen #gl-results {
+        height: 9;
+        min-height: 4;
+    }
+    GlossaryScreen #gl-detail {
+        height: 1fr;
+        border-top: solid $primary;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+    }
+    GlossaryScreen.-wide #gl-body {
+        layout: horizontal;
+    }
+    GlossaryScreen.-wide #gl-results {
+        height: 1fr;
+        width: 1fr;
+    }
+    GlossaryScreen.-wide #gl-detail {
+        width: 1fr;
+        border-top: none;
+        border-left: solid $primary;
+    }
+    GlossaryScreen.-tall #gl-results {
+        height: 14;
+    }
+    GlossaryScreen.-tall.-wide #gl-results {
+        height: 1fr;
+    }
+    """
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
+        Binding("slash", "focus_search", "Search", tooltip="Put the cursor in the search box"),
+        Binding("down", "focus_results", "Results", show=False, tooltip="From the search box down to the results"),
+        Binding("c", "copy_latex", "Copy LaTeX", tooltip="Copy the highlighted symbol's LaTeX to the clipboard"),
+        Binding("k", "clashes", "Clashes", tooltip="Show the chosen paper's notation clashes (all clashes for any paper)"),
+        Binding("n", "note", "Note", tooltip="Write or edit your note on the highlighted symbol (ctrl+s saves)"),
+        Binding("p", "focus_paper", "Paper", tooltip="Choose the paper whose meanings and notation to show"),
+    ]
+
+    def __init__(self, query: str = "", paper: str | None = None) -> None:
+        super().__init__()
+        self.initial_query = query or ""
+        self.initial_paper = paper
+        self.paper: str | None = None
+        self.hits: dict[str, object] = {}  # row key → Hit
+        self.current = None  # the Hit shown in the detail panel
+        self.showing_clashes = False
+        self._seq = 0  # the newest look-up; older results are dropped
+        self.shown_seq = 0  # the look-up the table shows, and its query (tests wait on these)
+        self.shown_query: str | None = None
+        self._papers: dict[str, str] = {}  # id → short name
+        self._rows: list[tuple[str, tuple]] = []  # the table's rows: key, cells
+        self._fitted_width = -1
+
+    # -- layout --------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        from paperkit.catalog import load_catalog
+
+        try:
+            papers = load_catalog().papers
+        except Exception:  # a broken catalog still leaves the glossary usable
+            papers = []
+        self._papers = {p.id: p.short or p.id for p in papers}
+        paper = self.initial_paper if self.initial_paper in self._papers else ANY_PAPER
+        self.paper = None if paper == ANY_PAPER else paper
+        options = [("any paper", ANY_PAPER)] + [(p.short or p.id, p.id) for p in papers]
+        yield Header()
+        with Horizontal(id="gl-bar"):
+            query = Input(self.initial_query, placeholder="symbol, LaTeX, name or description", id="gl-query")
+            query.tooltip = HINT
+            yield query
+            select = Select(options, value=paper, allow_blank=False, id="gl-paper")
+            select.tooltip = "The paper whose meaning of each symbol, and whose notation clashes, to show"
+            yield select
+            button = Button("Clashes", id="gl-clashes")
+            button.tooltip = "Notation clashes of the chosen paper (k)"
+            yield button
+        yield Label(HINT, id="gl-status", markup=False)
+        with Horizontal(id="gl-body"):
+            table = ResultsTable(id="gl-results", cursor_type="row", zebra_stripes=True)
+            table.tooltip = "Best match first; Enter or c copies the LaTeX"
+            yield table
+            with VerticalScroll(id="gl-detail"):
+                yield Static(id="gl-detail-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.initial_paper and self.initial_paper not in self._papers:
+            self.notify(f"No paper {self.initial_paper!r} in the catalog; showing any paper", severity="warning", markup=False)
+        self.query_one("#gl-query", Input).focus()
+        self.search(self.initial_query)
+
+    # -- searching -----------------------------------------------------------------------------
+    @on(Input.Changed, "#gl-query")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self.search(event.value)
+
+    @on(Input.Submitted, "#gl-query")
+    def _query_submitted(self) -> None:
+        self.query_one("#gl-results", DataTable).focus()
+
+    @on(Select.Changed, "#gl-paper")
+    def _paper_changed(self, event: Select.Changed) -> None:
+        value = event.value
+        self.paper = None if value in (ANY_PAPER, Select.NULL) else str(value)
+        self.search(self.query_one("#gl-query", Input).value)
+
+    def search(self, query: str) -> None:
+        """Start a look-up of ``query`` in the chosen paper's context; its results replace the table's
+        only if no newer look-up started meanwhile."""
+        self._seq += 1
+        self._lookup(self._seq, query, self.paper)
+
+    @work(thread=True, exclusive=True, group="glossary-lookup", description="glossary look-up")
+    def _lookup(self, seq: int, query: str, paper: str | None) -> None:
+        error = None
+        hits: list = []
+        try:
+            hits = self._find(query, paper)
+        except Exception as exc:  # the engine must never take the app down: say so, carry on
+            error = f"{type(exc).__name__}: {exc}"
+        if get_current_worker().is_cancelled:
+            return
+        try:
+            self.app.call_from_thread(self._show_hits, seq, query, paper, hits, error)
+        except RuntimeError:  # the app is closing
+            pass
+
+    @staticmethod
+    def _find(query: str, paper: str | None) -> list:
+        from paperkit.glossary import Hit, glossary, lookup, paper_meaning
+
+        hits = lookup(query, paper=paper, limit=25)
+        key = query.strip()
+        g = glossary()
+        if key in g.by_key and not (hits and hits[0].entry.key == key):  # "alpha-bar": a key, from a note
+            entry = g.entries[g.by_key[key]]
+            meaning = paper_meaning(entry, paper) if paper else None
+            hits = [Hit(entry, 1.0, meaning, "key")] + [h for h in hits if h.entry.key != key][:24]
+        return hits
+
+    def _show_hits(self, seq: int, query: str, paper: str | None, hits: list, error: str | None) -> None:
+        if seq != self._seq or not self.is_attached:
+            return
+        self.shown_seq, self.shown_query = seq, query
+        status = self.query_one("#gl-status", Label)
+        self.hits = {}
+        q = query.strip()
+        if error:
+            message = f"no match: the look-up failed ({error})"
+        elif not q:
+            message = "no match yet. " + HINT
+        elif not hits:
+            from paperkit.glossary.search import MAX_QUERY
+
+            if len(q) > MAX_QUERY:
+                message = f"no match: the query is {len(q)} characters long; the glossary answers up to {MAX_QUERY}"
+            else:
+                message = f"no match for {q!r}. " + HINT
+        else:
+            message = ""
+        if message:
+            status.update(message)
+            status.add_class("-none")
+            self._fill_table([(NO_MATCH, ("—", Text("no match", style="bold"), "", "", ""))])
+            self.current = None
+            if not self.showing_clashes:
+                self._detail(self._no_match_detail(q, message))
+            return
+        weak = hits[0].score < 0.5
+        context = f" in {self._papers.get(paper, paper)}" if paper else ""
+        status.update(f"{len(hits)} match{'es' if len(hits) != 1 else ''} for {q!r}{context}"
+                      + (" — no close match; nearest guesses" if weak else ""))
+        status.set_class(weak, "-none")
+        rows = []
+        for hit in hits:
+            e = hit.entry
+            if e.key in self.hits:
+                continue
+            self.hits[e.key] = hit
+            rows.append((e.key, (e.char or "·", e.title, Text(e.category, style="dim"),
+                                 Text(e.latex[0] if e.latex else "", style="italic"), f"{hit.score:.2f}")))
+        self._fill_table(rows)
+        self.showing_clashes = False
+        self.show_entry(hits[0])
+
+    def _fill_table(self, rows: list[tuple[str, tuple]] | None = None) -> None:
+        """(Re)build the table with columns that fit its width: the name takes what the others leave,
+        so the score stays in view at 80 columns. Also called on resize, with the rows it has."""
+        table = self.query_one("#gl-results", DataTable)
+        keep = 0  # new results: the best first
+        if rows is None:  # a refit: the same rows, the cursor where it was
+            rows = self._rows
+            keep = table.cursor_row if table.row_count == len(rows) else 0
+        self._rows = rows
+        cells = [r[1] for r in rows]
+
+        def longest(i: int, header: str, cap: int) -> int:
+            return min(cap, max([len(str(c[i])) for c in cells] + [len(header)]))
+
+        category, latex, score = longest(2, "category", 14), longest(3, "LaTeX", 22), 5
+        available = (table.size.width or 80) - 2  # the vertical scrollbar
+        pad = 2 * table.cell_padding
+        name = max(12, available - (2 + category + latex + score) - 5 * pad)
+        table.clear(columns=True)
+        table.add_column("", key="char", width=2)
+        table.add_column("name", key="name", width=name)
+        table.add_column("category", key="category", width=category)
+        table.add_column("LaTeX", key="latex", width=latex)
+        table.add_column("score", key="score", width=score)
+        for key, (char, title, cat, tex, sc) in rows:
+            table.add_row(Text(char), Text(str(title), overflow="ellipsis", no_wrap=True, style=getattr(title, "style", "")),
+                          cat, tex, Text(sc, justify="right"), key=key)
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1), animate=False)
+        self._fitted_width = table.size.width
+
+    def refit(self) -> None:
+        """The table's width changed (terminal resize, narrow ↔ wide layout): fit its columns again."""
+        table = self.query_one("#gl-results", DataTable)
+        if self._rows and table.size.width != self._fitted_width:
+            self._fill_table()
+
+    @on(DataTable.RowHighlighted, "#gl-results")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        hit = self.hits.get(event.row_key.value) if event.row_key is not None else None
+        if hit is not None and hit is not self.current:
+            self.showing_clashes = False
+            self.show_entry(hit)
+
+    @on(DataTable.RowSelected, "#gl-results")
+    def _row_selected(self) -> None:
+        self.action_copy_latex()
+
+    # -- the detail panel ----------------------------------------------------------------------
+    def _detail(self, renderable: RenderableType) -> None:
+        self.query_one("#gl-detail-text", Static).update(renderable)
+        self.query_one("#gl-detail", VerticalScroll).scroll_home(animate=False)
+
+    def _no_match_detail(self, query: str, message: str) -> RenderableType:
+        lines = [Text(message)]
+        lines += [Text(""), Text("Try", style="bold"),
+                  Text("  ᾱ   ∇   ⍴   a pasted character, with indices too (ᾱ_t)"),
+                  Text("  \\bar{\\alpha}   \\mathcal{N}   LaTeX in any common spelling"),
+                  Text("  alpha bar   nabla   a name, or a typo of one (alhpa)"),
+                  Text("  upside-down triangle   element-wise product   a description"),
+                  Text(""), Text("k shows the chosen paper's notation clashes.", style="dim")]
+        return Group(*lines)
+
+    def show_entry(self, hit) -> None:
+        self.current = hit
+        try:
+            renderable = self.render_entry(hit)
+        except Exception as exc:  # odd data in one entry must not take the screen down
+            renderable = Text(f"{hit.entry.title}: this entry cannot be shown ({type(exc).__name__}: {exc})")
+        self._detail(renderable)
+
+    def render_entry(self, hit) -> RenderableType:
+        """Everything the glossary knows about one entry, as Rich renderables."""
+        e = hit.entry
+        parts: list[RenderableType] = []
+        title = Text()
+        if e.char:
+            title.append(e.char + "  ", style="bold")
+        title.append(e.title, style="bold")
+        parts.append(title)
+        said = Text()
+        if e.say:
+            said.append("said ", style="dim").append(f"“{e.say}”")
+            said.append(" · ", style="dim")
+        said.append(e.category, style="italic").append(" · ", style="dim").append(e.key, style="dim")
+        parts.append(said)
+        others = [c for c in dict.fromkeys(unicodedata.normalize("NFC", c) for c in e.chars[1:])
+                  if c != unicodedata.normalize("NFC", e.char)]  # ᾱ composed and decomposed is one glyph
+        if others:
+            parts.append(Text.assemble(("also written ", "dim"), "  ".join(others)))
+        if e.latex:
+            parts.append(Text.assemble(("LaTeX  ", "bold"), ("   ".join(e.latex), "italic")))
+        if e.aliases:
+            parts.append(Text.assemble(("Also called  ", "bold"), ", ".join(e.aliases)))
+        if self.paper:
+            name = self._papers.get(self.paper, self.paper)
+            parts.append(Text(""))
+            if hit.paper_meaning:
+                parts.append(Text.assemble((f" In {name} ", "bold reverse"), "  ", hit.paper_meaning))
+            else:
+                parts.append(Text(f"In {name}: not among the symbols of its catalog equations", style="dim"))
+        if e.meanings:
+            parts.append(Text(""))
+            parts.append(Text("Meanings", style="bold"))
+            parts.append(_bullets(e.meanings))
+        if e.torch:
+            parts.append(Text(""))
+            parts.append(Text("PyTorch", style="bold"))
+            parts.append(_indent(Syntax(e.torch, "python", theme="ansi_dark", background_color="default", word_wrap=True)))
+        if e.apl:
+            parts.append(Text(""))
+            parts.append(Text("APL", style="bold"))
+            parts.append(_indent(e.apl))
+            if e.setup:
+                parts.append(_indent(Syntax(e.setup, "python", theme="ansi_dark", background_color="default", word_wrap=True)))
+            if e.result:
+                parts.append(_indent(Text.assemble(("→ ", "dim"), e.result)))
+        if e.example:
+            parts.append(Text(""))
+            parts.append(Text("Example", style="bold"))
+            parts.append(_indent(_unicode(e.example)))
+            parts.append(_indent(Text(e.example, style="dim italic")))
+        clashes = self._entry_clashes(e)
+        for clash in clashes:
+            parts.append(Text(""))
+            parts.extend(self.render_clash(clash, heading="Notation clash"))
+        note = self._note_text(e.key)
+        if note:
+            parts.append(Text(""))
+            parts.append(Text("Your note", style="bold"))
+            parts.append(_indent(note))
+        parts.append(Text(""))
+        parts.append(Text(f"matched by {hit.matched or 'search'} · score {hit.score:.2f}", style="dim"))
+        return Group(*parts)
+
+    def _entry_clashes(self, e) -> list:
+        from paperkit.glossary import clashes_for
+
+        try:
+            return clashes_for(self.paper, e.latex[0] if e.latex else None, e.key)
+        except Exception:
+            return []
+
+    def render_clash(self, clash, heading: str = "") -> list[RenderableType]:
+        head = Text()
+        if heading:
+            head.append(heading + "  ", style="bold")
+        head.append(_unicode(clash.symbol), style="bold").append(f"   {clash.symbol}", style="dim italic")
+        out: list[RenderableType] = [head]
+        if clash.note:
+            out.append(_indent(clash.note))
+        papers = sorted(clash.papers.items(), key=lambda kv: kv[0] != self.paper)  # the chosen paper first
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1)
+        for paper, meaning in papers:
+            name = self._papers.get(paper, paper)
+            grid.add_row(Text(name, style="bold reverse" if paper == self.paper else "bold"), Text(meaning))
+        out.append(_indent(grid))
+        return out
+
+    def _note_text(self, key: str) -> str:
+        """The user's note on a symbol, if the notes store is there (silently none when it is not)."""
+        try:
+            note = self.app.notes.get(f"sym:{key}")
+        except Exception:
+            return ""
+        return (getattr(note, "text", "") or "").strip() if note is not None else ""
+
+    # -- actions -------------------------------------------------------------------------------
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#gl-query", Input).focus()
+
+    def action_focus_results(self) -> None:
+        self.query_one("#gl-results", DataTable).focus()
+
+    def action_focus_paper(self) -> None:
+        self.query_one("#gl-paper", Select).focus()
+
+    def action_copy_latex(self) -> None:
+        hit = self.current
+        if hit is None:
+            self.notify("Nothing to copy: no symbol is highlighted", severity="warning")
+            return
+        e = hit.entry
+        text = e.latex[0] if e.latex else e.char
+        if not text:
+            self.notify("This entry has no LaTeX or character to copy", severity="warning")
+            return
+        self.app.copy_to_clipboard(text)
+        what = "LaTeX" if e.latex else "character (no LaTeX for it)"
+        self.notify(f"copied {what}: {text}", markup=False)
+
+    @on(Button.Pressed, "#gl-clashes")
+    def _clashes_pressed(self) -> None:
+        self.action_clashes()
+
+    def action_clashes(self) -> None:
+        from paperkit.glossary import clashes_for
+
+        try:
+            clashes = clashes_for(self.paper)
+        except Exception as exc:
+            self.notify(f"Clashes unavailable: {exc}", severity="error", markup=False)
+            return
+        name = self._papers.get(self.paper, self.paper) if self.paper else None
+        title = f"Notation clashes in {name} ({len(clashes)})" if name else f"All notation clashes ({len(clashes)})"
+        parts: list[RenderableType] = [Text(title, style="bold underline")]
+        if not name:
+            parts.append(Text("Choose a paper (p) to see only its clashes and its meaning first.", style="dim"))
+        if not clashes:
+            parts.append(Text("None: this paper's notation agrees with the other papers of the catalog."))
+        for clash in clashes:
+            parts.append(Text(""))
+            parts.extend(self.render_clash(clash))
+        self.showing_clashes = True
+        self._detail(Group(*parts))
+
+    def action_note(self) -> None:
+        hit = self.current
+        if hit is None:
+            self.notify("No symbol highlighted: search for one first", severity="warning")
+            return
+        e = hit.entry
+        target = f"sym:{e.key}"
+        try:
+            note = self.app.notes.get(target)
+        except Exception as exc:  # notes.py missing, or the database cannot be opened
+            self.notify(f"Notes are unavailable: {exc}", title="Notes", severity="error", markup=False)
+            return
+        from ..widgets.note_editor import NoteEditor
+
+        text = (getattr(note, "text", "") or "") if note is not None else ""
+        title = f"{e.char}  {e.title}".strip()
+
+        def saved(ok: bool | None) -> None:
+            if ok and self.current is hit:
+                self.show_entry(hit)
+
+        self.app.push_screen(NoteEditor(target, title, text), saved)
