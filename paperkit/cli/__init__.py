@@ -33,10 +33,26 @@ def _interactive() -> bool:
 
 def run_app(target: str | None = None) -> int:
     """Start the Textual app (imported here: Textual costs ~0.3 s, and scripts never need it)."""
+    import os
+
     from ..tui.app import PaperkitApp
 
+    graphics = os.environ.get("PAPERKIT_GRAPHICS", "auto")
+    if graphics == "on" or (graphics == "auto" and _graphics_terminal(os.environ)):
+        # textual-image probes the terminal for Kitty/Sixel when imported, which must happen before
+        # Textual reads the keyboard; the probe costs 0.1–0.2 s, so only terminals that can say yes pay it
+        from ..tui.widgets.page_image import prepare_terminal_graphics
+
+        prepare_terminal_graphics()
     PaperkitApp(open_target=target).run()
     return 0
+
+
+def _graphics_terminal(env) -> bool:
+    """Terminals known for Kitty or Sixel images; elsewhere (tmux, plain xterm) images are half-blocks."""
+    term, program = env.get("TERM", ""), env.get("TERM_PROGRAM", "")
+    return ("kitty" in term or "KITTY_WINDOW_ID" in env or program in {"WezTerm", "iTerm.app", "ghostty"}
+            or "foot" in term or "mlterm" in term or "contour" in term)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,7 +24,7 @@ class HelpScreen(ModalScreen):
         sources = [("Everywhere", type(self.app))] + [(type(s).__doc__ or type(s).__name__, type(s))
                                                         for s in reversed(self.app.screen_stack[:-1])]
         for title, cls in sources:
-            if cls in seen:
+            if cls in seen or cls.__module__.startswith("textual."):
                 continue
             seen.add(cls)
             bindings = [b for b in getattr(cls, "BINDINGS", []) if isinstance(b, Binding)]

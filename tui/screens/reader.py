@@ -1,0 +1,639 @@
+"""The reader: a PDF's text in reading order with its numbered equations highlighted, the page image
+or an equation crop, the outline, search, go to a page or an equation, zoom.
+
+All PDF work runs in thread workers through ``ReaderSource`` (``reader_source.py``), which keeps
+pymupdf behind one lock, a page at a time: opening imports pymupdf (≈ 1 s) and each page's layout
+and equations take tens of milliseconds, so the UI shows "Opening …" meanwhile and never blocks.
+Every failure — a non-PDF, truncated, encrypted, empty or missing file, a damaged page — becomes
+one message; the app carries on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, OptionList, Static, Tree
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from ..widgets.page_image import PageImage, load_picture
+from ..widgets.page_text import PageText, RowView
+from .reader_source import Opened, ReaderSource
+
+MAX_HITS = 200  # search results listed
+WIDE = 110  # from this many columns the image pane sits beside the text, below it replaces it
+BY_WORDS = {"arxiv": "its arXiv id", "title": "its title", "hash": "its file hash"}
+
+
+class ReaderScreen(Screen):
+    """Reader: a PDF's text, page images, outline, search and equations."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", tooltip="Close the open panel, or go back to the previous screen"),
+        Binding("left_square_bracket", "page(-1)", "Prev page", tooltip="The previous page (also PageUp)"),
+        Binding("right_square_bracket", "page(1)", "Next page", tooltip="The next page (also PageDown)"),
+        Binding("pageup", "page(-1)", "Prev page", show=False, priority=True, tooltip="The previous page"),
+        Binding("pagedown", "page(1)", "Next page", show=False, priority=True, tooltip="The next page"),
+        Binding("p", "goto_page", "Go to page", tooltip="Type a page number, then Enter"),
+        Binding("slash", "search", "Search", tooltip="Search the whole PDF; Enter on a result goes to it"),
+        Binding("t", "outline", "Outline", tooltip="Show or hide the outline; Enter on an entry goes to its page"),
+        Binding("e", "equations", "Equations", tooltip="The numbered equations found: label, page, catalog id, LaTeX (Enter on a highlighted equation row of the text opens it too)"),
+        Binding("i", "image", "Image", tooltip="Show or hide the page image (Kitty/Sixel graphics or half-blocks)"),
+        Binding("c", "crop", "Eq. image", tooltip="The equation under the cursor (or the last chosen) as an image"),
+        Binding("plus,equals_sign", "zoom(1)", "Zoom in", show=False, tooltip="Enlarge the image"),
+        Binding("minus", "zoom(-1)", "Zoom out", show=False, tooltip="Shrink the image"),
+    ]
+
+    AUTO_FOCUS = "#page-text"
+
+    DEFAULT_CSS = """
+    ReaderScreen #reader-body { height: 1fr; }
+    ReaderScreen #side {
+        width: 38;
+        max-width: 45%;
+        height: 1fr;
+        display: none;
+        border-right: vkey $foreground 20%;
+    }
+    ReaderScreen #side-title { text-style: bold; color: $accent; padding: 0 1; }
+    ReaderScreen #side > Tree, ReaderScreen #side > OptionList { height: 1fr; border: none; display: none; }
+    ReaderScreen #search { display: none; margin: 0 1; }
+    ReaderScreen #reader-main { width: 1fr; height: 1fr; }
+    ReaderScreen #reader-message { padding: 1 2; height: auto; }
+    ReaderScreen #reader-message.-error { color: $text-error; background: $error-muted; }
+    ReaderScreen #reader-panes { height: 1fr; display: none; }
+    ReaderScreen #page-image { display: none; }
+    ReaderScreen #eq-detail {
+        height: auto;
+        max-height: 14;
+        display: none;
+        border-top: hkey $warning;
+        padding: 0 1;
+        overflow-y: auto;
+    }
+    ReaderScreen #goto { dock: bottom; display: none; }
+    ReaderScreen #reader-status { height: 1; padding: 0 1; color: $text-muted; background: $panel; }
+    """
+
+    def __init__(self, path: Path, paper_id: str | None = None) -> None:
+        super().__init__()
+        self.path = Path(path).expanduser()
+        self.paper_id = paper_id
+        self.source: ReaderSource | None = None  # the open PDF, once a worker has opened it
+        self.error: str | None = None
+        self.page = 1  # the page asked for
+        self.page_shown = 0  # the page whose text is on screen (0: none yet)
+        self.page_count = 0
+        self.equations: list | None = None  # every numbered equation, once indexed
+        self.missing: list[str] = []
+        self.hits: list = []
+        self._pages: dict[int, list[RowView]] = {}
+        self._closed = False
+        self._query = ""
+        self._target = None  # ("hit", SearchHit) or ("eq", DetectedEquation), applied when the page shows
+        self._focus_eq = None  # the equation under the cursor or chosen last: what ``c`` crops
+        self._image_eq = None  # the equation the image pane shows, or None for the whole page
+        self._indexed = 0  # pages whose equations are found so far
+        self._side: str | None = None  # which panel the side shows: "outline", "search" or "equations"
+
+    # -- layout --------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="reader-body"):
+            with Vertical(id="side"):
+                yield Label("", id="side-title")
+                yield Input(placeholder="search, then Enter", id="search")
+                yield Tree("Outline", id="outline")
+                yield OptionList(id="hits")
+                yield OptionList(id="equations")
+            with Vertical(id="reader-main"):
+                yield Static("", id="reader-message")
+                with Horizontal(id="reader-panes"):
+                    yield PageText(id="page-text")
+                    yield PageImage(id="page-image")
+                yield Static("", id="eq-detail")
+        yield Input(placeholder="page number, then Enter (Escape cancels)", id="goto", type="integer")
+        yield Static("", id="reader-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._app = self.app  # workers reach the app through this, not the context variable
+        self.title = self.path.name
+        self.sub_title = "Opening …"
+        self._message(f"Opening {self.path.name} …")
+        tree = self.query_one("#outline", Tree)
+        tree.show_root = False
+        tree.root.expand()
+        self._set_equations_placeholder("Finding equations …")
+        self._open()
+
+    def on_unmount(self) -> None:
+        self._closed = True
+        if self.source is not None:
+            self.source.close()  # waits for a worker to finish its page, at most 2 s
+            self.source = None
+
+    def on_resize(self) -> None:
+        self._arrange_panes()
+
+    # -- workers -------------------------------------------------------------------------------
+    def _ui(self, fn, *args, **kwargs) -> None:
+        """Run ``fn`` on the UI thread, unless this screen or the app has gone."""
+        if self._closed or get_current_worker().is_cancelled:
+            return
+        try:
+            self._app.call_from_thread(fn, *args, **kwargs)
+        except Exception as exc:  # the app is shutting down, or the UI update failed: never crash the worker
+            self.log.error(f"reader: UI update failed: {exc!r}")
+
+    def _say(self, message: str, **kwargs) -> None:
+        """A notification; file names and PDF errors may hold "[", so never read as markup."""
+        self.notify(message, markup=False, **kwargs)
+
+    def _problem(self, exc: BaseException, what: str) -> str:
+        """One line: a ``UserError``'s own message, anything else named with what was being done."""
+        from paperkit.errors import UserError
+
+        return str(exc) if isinstance(exc, UserError) else f"{what} ({type(exc).__name__}: {exc})"
+
+    @work(thread=True, exclusive=True, group="reader-open", exit_on_error=False, description="open and index the PDF")
+    def _open(self) -> None:
+        try:
+            source = ReaderSource.open(self.path, self.paper_id)  # first use imports pymupdf: ≈ 1 s, here in a thread
+        except Exception as exc:  # PdfError for the expected cases; anything pymupdf raises is one message too
+            self._ui(self._failed, self._problem(exc, f"{self.path.name} cannot be opened"))
+            return
+        try:
+            opened = source.describe(log=self.log.warning)
+            self._ui(self._opened, source, opened)
+            if self.source is not source:  # the screen went away meanwhile
+                source.close()
+                return
+            self._ui(self._page_ready, 1, source.page_rows(1))
+            self._ui(self._fill_outline, source.outline())
+            worker = get_current_worker()
+            found: list = []
+            for number in range(1, source.page_count + 1):
+                if worker.is_cancelled or self._closed:
+                    return
+                found.extend(source.page_equations(number))
+                self._ui(self._indexing, number)
+            self._ui(self._fill_equations, found, source.missing(found))
+        except Exception as exc:  # a damaged page: say so, keep what was read
+            self._ui(self._index_failed, self._problem(exc, f"{self.path.name} could not be indexed"))
+
+    @work(thread=True, exclusive=True, group="reader-page", exit_on_error=False, description="read a page")
+    def _load_page(self, number: int) -> None:
+        try:
+            rows = self.source.page_rows(number)
+        except Exception as exc:
+            self._ui(self._page_failed, number, self._problem(exc, f"page {number} cannot be read"))
+            return
+        self._ui(self._page_ready, number, rows)
+
+    @work(thread=True, exclusive=True, group="reader-search", exit_on_error=False, description="search the PDF")
+    def _search(self, query: str) -> None:
+        worker = get_current_worker()
+        source, hits = self.source, []
+        try:
+            for number in range(1, source.page_count + 1):  # a page at a time: page turns are not kept waiting
+                if worker.is_cancelled or len(hits) >= MAX_HITS:
+                    break
+                hits.extend(source.search_page(number, query, MAX_HITS - len(hits)))
+        except Exception as exc:
+            self._ui(self._say, f"Search failed: {self._problem(exc, 'search')}", severity="error")
+            return
+        self._ui(self._show_hits, query, hits)
+
+    @work(thread=True, exclusive=True, group="reader-image", exit_on_error=False, description="render an image")
+    def _render_image(self, number: int, clip, scale: float, caption: str) -> None:
+        try:
+            picture = load_picture(self.source.render(number, scale, clip))  # PIL and textual-image load on first use
+        except Exception as exc:
+            self._ui(self._image_failed, self._problem(exc, "the image cannot be shown"))
+            return
+        self._ui(self._show_picture, picture, caption)
+
+    # -- results arriving on the UI thread -----------------------------------------------------
+    def _message(self, text: str, error: bool = False) -> None:
+        message = self.query_one("#reader-message", Static)
+        message.update(Content(text))
+        message.set_class(error, "-error")
+        message.display = bool(text)
+
+    def _failed(self, message: str) -> None:
+        self.error = message
+        self.sub_title = "cannot open this file"
+        self._message(f"⚠ {message}\n\nPress Escape to go back.", error=True)
+        self.query_one("#reader-panes").display = False
+        self._set_equations_placeholder("No equations: the PDF could not be opened")
+        self._say(message, title="Cannot open PDF", severity="error", timeout=8)
+        self._status()
+
+    def _opened(self, source: ReaderSource, opened: Opened) -> None:
+        if self._closed:
+            return
+        self.source = source
+        self.page_count = source.page_count
+        self.paper_id = source.paper_id
+        paper, identified, title = opened.paper, opened.identified, opened.title
+        self.title = title
+        if paper is not None:
+            how = f"identified by {BY_WORDS.get(identified.by, identified.by)}" if identified else "catalog paper"
+            where = f"arXiv {paper.arxiv_versioned}" if paper.arxiv else self.path.name
+            self.sub_title = f"{paper.short or paper.id} · {where} · {how}"
+        else:
+            self.sub_title = f"{self.path.name} · not a catalog paper"
+        self._message(f"Reading page 1 of {self.page_count} …")
+        try:
+            self.app.notes.remember_document(str(self.path.resolve()), title, self.paper_id, opened.sha256)
+        except Exception as exc:  # the notes store may be missing or broken: reading goes on
+            self.log.warning(f"reader: could not remember {self.path}: {exc!r}")
+        self._status()
+
+    def _page_ready(self, number: int, rows: list[RowView]) -> None:
+        self._pages[number] = rows
+        if number == self.page:
+            self._show_page()
+
+    def _page_failed(self, number: int, message: str) -> None:
+        if number == self.page:
+            self._pages[number] = [RowView(f"⚠ {message}")]
+            self._show_page()
+        self._say(message, severity="error")
+
+    def _index_failed(self, message: str) -> None:
+        self._set_equations_placeholder(f"Equations unavailable: {message}")
+        if self.page_shown == 0 and self.source is not None:
+            self._message(f"⚠ {message}", error=True)
+        self._say(message, severity="error")
+
+    def _indexing(self, number: int) -> None:
+        self._indexed = number
+        if self.equations is None:
+            self._set_equations_placeholder(f"Finding equations … page {number} of {self.page_count}")
+        self._status()
+
+    def _fill_outline(self, entries) -> None:
+        tree = self.query_one("#outline", Tree)
+        tree.clear()
+        stack = [(0, tree.root)]
+        for entry in entries:
+            while len(stack) > 1 and stack[-1][0] >= entry.level:
+                stack.pop()
+            label = Text.assemble(entry.title, (f"  p. {entry.page}", "dim"))
+            node = stack[-1][1].add(label, data=entry.page, expand=True)
+            stack.append((entry.level, node))
+        for node in _walk(tree.root):
+            node.allow_expand = bool(node.children)
+        if not entries:
+            tree.root.add_leaf("No outline: no bookmarks and no numbered headings", data=None)
+
+    def _fill_equations(self, equations: list, missing: list[str]) -> None:
+        self.equations = equations
+        self.missing = missing
+        listing = self.query_one("#equations", OptionList)
+        listing.clear_options()
+        for i, eq in enumerate(equations):
+            latex = " ".join((eq.latex or "(LaTeX could not be rebuilt)").split())
+            link = eq.catalog_id or "not in the catalog"
+            listing.add_option(Option(Content.assemble((f"({eq.label})", "bold"), f"  p. {eq.page}  ",
+                                                       (link, "$text-accent" if eq.catalog_id else "$text-muted"),
+                                                       "\n", (latex if len(latex) <= 68 else latex[:67] + "…", "$text-muted")), id=f"eq-{i}"))
+        if not equations:
+            self._set_equations_placeholder("No numbered equations found in this PDF")
+        if missing:
+            self.sub_title = f"{self.sub_title} · catalog equations not in this PDF: {', '.join(missing)}"
+            self._say(f"Catalog equations not found in this PDF: {', '.join(missing)}", severity="warning")
+        self._status()
+
+    def _set_equations_placeholder(self, text: str) -> None:
+        listing = self.query_one("#equations", OptionList)
+        listing.clear_options()
+        listing.add_option(Option(Content(text), disabled=True))
+
+    def _show_hits(self, query: str, hits: list) -> None:
+        self._query = query
+        self.hits = hits
+        listing = self.query_one("#hits", OptionList)
+        listing.clear_options()
+        for i, hit in enumerate(hits):
+            listing.add_option(Option(Content.assemble((f"p. {hit.page}  ", "bold"), hit.text), id=f"hit-{i}"))
+        if hits:
+            more = "+" if len(hits) >= MAX_HITS else ""
+            self.query_one("#side-title", Label).update(Content(f"Search: {len(hits)}{more} rows match “{query}”"))
+            listing.highlighted = 0
+            listing.focus()
+        else:
+            listing.add_option(Option(Content(f"No match for “{query}”"), disabled=True))
+            self.query_one("#side-title", Label).update("Search")
+            self._say(f"No match for “{query}”", severity="warning")
+        if self.page_shown:
+            self._show_page()  # underline the matches on the page shown
+
+    def _show_picture(self, picture, caption: str) -> None:
+        self.query_one("#page-image", PageImage).show_picture(picture, caption)
+
+    def _image_failed(self, message: str) -> None:
+        self.query_one("#page-image", PageImage).show_message(f"⚠ {message}")
+        self._say(message, severity="error")
+
+    # -- showing a page ------------------------------------------------------------------------
+    def go_to_page(self, number: int, target=None) -> None:
+        """Show page ``number`` (clamped to the document); ``target`` is a search hit or an equation to land on."""
+        if self.source is None:
+            self._say("Nothing to show: this file could not be opened (Escape goes back)" if self.error
+                      else "The PDF is still opening …")
+            return
+        self.page = max(1, min(self.page_count, number))
+        self._target = target
+        if self.page in self._pages:
+            self._show_page()
+        else:
+            self._status(f"reading page {self.page} …")
+            self._load_page(self.page)
+        if self.query_one("#page-image", PageImage).display:
+            self._request_image()
+
+    def _show_page(self) -> None:
+        rows = self._pages[self.page]
+        text = self.query_one("#page-text", PageText)
+        target, self._target = self._target, None
+        kind, value = target or (None, None)
+        if kind == "hit":
+            landing = text_row(rows, value)
+        elif kind == "eq":
+            landing = next((i for i, r in enumerate(rows) if r.first_of_equation and r.equation.label == value.label), None)
+        else:
+            landing = None
+        text.show_rows(rows, self._query, landing if kind == "hit" else None)
+        if landing is not None:
+            text.highlighted = landing
+            text.call_after_refresh(text.scroll_to_highlight, top=True)
+        self.page_shown = self.page
+        self._message("")
+        self.query_one("#reader-panes").display = True
+        self._arrange_panes()
+        if not self._side_focused():
+            text.focus()
+        self._status()
+
+    def _side_focused(self) -> bool:
+        focused = self.focused
+        return (focused is not None and focused.display and self.query_one("#side").display
+                and focused.parent is not None and focused.parent.id == "side")
+
+    def _status(self, note: str = "") -> None:
+        parts = []
+        if self.error:
+            parts.append("cannot open")
+        elif self.page_count:
+            parts.append(f"page {self.page} of {self.page_count}")
+            on_page = self.source.known_equations(self.page) if self.source is not None else []
+            if on_page:
+                parts.append("equations here: " + ", ".join(f"({e.label})" for e in on_page))
+            if self.equations is None and self._indexed:
+                parts.append(f"finding equations {self._indexed}/{self.page_count}")
+            elif self.equations is not None:
+                parts.append(f"{len(self.equations)} numbered equations (e)")
+            image = self.query_one("#page-image", PageImage)
+            if image.display:
+                parts.append(f"zoom ×{image.zoom:g}")
+        else:
+            parts.append("opening …")
+        if note:
+            parts.append(note)
+        self.query_one("#reader-status", Static).update(Content("  ·  ".join(parts)))
+
+    def _arrange_panes(self) -> None:
+        image = self.query_one("#page-image", PageImage)
+        self.query_one("#page-text", PageText).display = not (image.display and self.size.width < WIDE)
+
+    # -- side panel ----------------------------------------------------------------------------
+    def _open_side(self, which: str, title: str) -> None:
+        side = self.query_one("#side")
+        side.display = True
+        for name in ("outline", "hits", "equations"):
+            self.query_one(f"#{name}").display = name == which or (which == "search" and name == "hits")
+        self.query_one("#search", Input).display = which == "search"
+        self.query_one("#side-title", Label).update(title)
+        self._side = which
+
+    def _close_side(self) -> None:
+        self.query_one("#side").display = False
+        self._side = None
+        self.query_one("#page-text", PageText).focus()
+
+    def _toggle_side(self, which: str, title: str):
+        if self._side == which and self.query_one("#side").display:
+            self._close_side()
+            return None
+        self._open_side(which, title)
+        return which
+
+    # -- actions -------------------------------------------------------------------------------
+    def action_back(self) -> None:
+        goto = self.query_one("#goto", Input)
+        detail = self.query_one("#eq-detail", Static)
+        if goto.display:
+            goto.display = False
+            self.query_one("#page-text", PageText).focus()
+        elif detail.display:
+            detail.display = False
+        elif self.query_one("#side").display:
+            self._close_side()
+        else:
+            self.app.pop_screen()
+
+    def action_page(self, step: int) -> None:
+        self.go_to_page(self.page + step)
+
+    def action_goto_page(self) -> None:
+        if self.source is None:
+            self.go_to_page(1)  # says why not
+            return
+        goto = self.query_one("#goto", Input)
+        goto.placeholder = f"page 1–{self.page_count}, then Enter (Escape cancels)"
+        goto.value = ""
+        goto.display = True
+        goto.focus()
+
+    def action_search(self) -> None:
+        if self.source is None:
+            self.go_to_page(1)
+            return
+        self._open_side("search", "Search")
+        field = self.query_one("#search", Input)
+        field.focus()
+
+    def action_outline(self) -> None:
+        if self._toggle_side("outline", "Outline"):
+            self.query_one("#outline", Tree).focus()
+
+    def action_equations(self) -> None:
+        if self._toggle_side("equations", "Numbered equations"):
+            listing = self.query_one("#equations", OptionList)
+            if listing.highlighted is None and self.equations:
+                listing.highlighted = 0
+            listing.focus()
+
+    def action_image(self) -> None:
+        if self.source is None:
+            self.go_to_page(1)
+            return
+        image = self.query_one("#page-image", PageImage)
+        image.display = not image.display
+        self._image_eq = None
+        self._arrange_panes()
+        if image.display:
+            self._request_image()
+        self._status()
+
+    def action_crop(self) -> None:
+        if self.source is None:
+            self.go_to_page(1)
+            return
+        eq = self._focus_eq
+        if eq is None or eq.page != self.page:
+            on_page = self.source.known_equations(self.page)
+            eq = on_page[0] if on_page else None
+        if eq is None:
+            self._say("No numbered equation on this page: press e for the list", severity="warning")
+            return
+        self._show_equation_image(eq)
+
+    def action_zoom(self, step: int) -> None:
+        image = self.query_one("#page-image", PageImage)
+        if not image.display:
+            self._say("Zoom applies to the image: press i to show it")
+            return
+        image.zoom_by(step)
+        self._request_image()
+        self._status()
+
+    # -- equations and images ------------------------------------------------------------------
+    def choose_equation(self, eq) -> None:
+        """A catalog equation opens in the equation screen; another shows its LaTeX and symbols here."""
+        self._focus_eq = eq
+        if eq.page != self.page_shown:
+            self.go_to_page(eq.page, ("eq", eq))
+        if eq.catalog_id:
+            try:
+                self.app.open_equation(eq.catalog_id)
+            except Exception as exc:  # the equation screen failed: stay here, say why
+                self._say(f"Cannot open {eq.catalog_id}: {exc}", severity="error")
+            return
+        self._show_detail(eq)
+        if self.query_one("#page-image", PageImage).display:
+            self._show_equation_image(eq)
+
+    def _show_detail(self, eq) -> None:
+        symbols = ", ".join(s.char + (f" {s.latex}" if s.latex != s.char else "")
+                            + (f" ({s.style})" if s.style not in ("italic", "upright") else "")
+                            for s in eq.symbols) or "none read"
+        text = Content.assemble(
+            (f"Equation ({eq.label})", "bold $text-warning"), f" · page {eq.page} · not in the catalog\n",
+            ("LaTeX  ", "bold"), (eq.latex or "(could not be rebuilt from the glyphs)") + "\n",
+            ("Symbols  ", "bold"), symbols + "\n",
+            ("c shows it as an image · Escape closes this panel", "$text-muted"))
+        detail = self.query_one("#eq-detail", Static)
+        detail.update(text)
+        detail.display = True
+
+    def _show_equation_image(self, eq) -> None:
+        image = self.query_one("#page-image", PageImage)
+        image.display = True
+        self._image_eq = eq
+        self._arrange_panes()
+        if eq.page != self.page:
+            self.go_to_page(eq.page, ("eq", eq))  # requests the image itself
+        else:
+            self._request_image()
+        self._status()
+
+    def _request_image(self) -> None:
+        image = self.query_one("#page-image", PageImage)
+        eq = self._image_eq if self._image_eq is not None and self._image_eq.page == self.page else None
+        if eq is None:
+            self._image_eq = None
+            caption = f"Page {self.page} of {self.page_count} · zoom ×{image.zoom:g} (+/-)"
+            image.show_message(f"Rendering page {self.page} …")
+            self._render_image(self.page, None, min(4.0, 1.5 * image.zoom), caption)
+        else:
+            x0, y0, x1, y1 = eq.bbox
+            caption = f"Equation ({eq.label}) · page {eq.page}" + (f" · {eq.catalog_id}" if eq.catalog_id else "")
+            image.show_message(f"Rendering equation ({eq.label}) …")
+            self._render_image(self.page, (x0 - 4, y0 - 4, x1 + 4, y1 + 4), min(8.0, 4.0 * image.zoom), caption)
+
+    # -- events --------------------------------------------------------------------------------
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "goto":
+            value = event.value.strip()
+            try:
+                number = int(value)
+            except ValueError:
+                self._say(f"“{value}” is not a page number", severity="warning")
+                return
+            if not 1 <= number <= self.page_count:
+                self._say(f"This PDF has pages 1–{self.page_count}", severity="warning")
+                return
+            event.input.display = False
+            self.go_to_page(number)
+            self.query_one("#page-text", PageText).focus()
+        elif event.input.id == "search":
+            query = event.value.strip()
+            if query:
+                self.query_one("#side-title", Label).update(Content(f"Searching for “{query}” …"))
+                self._search(query)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        listing = event.option_list.id
+        if listing == "hits" and event.option_index < len(self.hits):
+            hit = self.hits[event.option_index]
+            self.go_to_page(hit.page, ("hit", hit))
+            self.query_one("#page-text", PageText).focus()
+        elif listing == "equations" and self.equations and event.option_index < len(self.equations):
+            self.choose_equation(self.equations[event.option_index])
+        elif listing == "page-text":
+            rows = self.query_one("#page-text", PageText).rows
+            row = rows[event.option_index] if event.option_index < len(rows) else None
+            if row is not None and row.equation is not None:
+                self.choose_equation(row.equation)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id == "page-text":
+            rows = event.option_list.rows
+            if event.option_index < len(rows) and rows[event.option_index].equation is not None:
+                self._focus_eq = rows[event.option_index].equation
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        event.stop()
+        if event.node.data:
+            self.go_to_page(event.node.data)
+
+
+def text_row(rows: list[RowView], hit) -> int | None:
+    """The row of a search hit: same text and top, else same text, else same top."""
+    tests = (lambda r: r.text == hit.text and abs(r.top - hit.bbox[1]) < 1.5,
+             lambda r: r.text == hit.text,
+             lambda r: abs(r.top - hit.bbox[1]) < 1.5)
+    for test in tests:
+        found = next((i for i, r in enumerate(rows) if r.text and test(r)), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _walk(node):
+    for child in node.children:
+        yield child
+        yield from _walk(child)
