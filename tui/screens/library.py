@@ -39,8 +39,8 @@ class LibraryScreen(Screen):
 
         papers = self.query_one("#papers", OptionList)
         for p in load_catalog().papers:
-            source = f"arXiv {p.arxiv_versioned}" if p.arxiv else "fast.ai course"
-            prompt = f"{p.short:<10} {p.title}  [dim]({p.year}, {source}, {len(p.equations)} equations)[/dim]"
+            count = f"{len(p.equations)} equation{'s' if len(p.equations) != 1 else ''}"
+            prompt = f"{p.short:<10} {p.title}  [dim]{p.year} · {count}[/dim]"
             papers.add_option(Option(prompt, id=f"paper:{p.id}"))
         self.query_one("#path", Input).display = False
         papers.highlighted = 0

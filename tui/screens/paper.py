@@ -50,7 +50,7 @@ class PaperScreen(Screen):
                         yield Button("Open PDF", id="pdf", variant="primary")
                     yield Static(id="pdf-status")
                 yield ProgressBar(id="fetch-progress", show_eta=False)
-            yield OptionList(*[Option(f"{e.label:<22} {e.title}", id=e.id) for e in p.equations], id="equations")
+            yield OptionList(*[Option(f"[b]{e.label}[/b]  {e.title}", id=e.id) for e in p.equations], id="equations")
         yield Footer()
 
     def on_mount(self) -> None:
