@@ -13,7 +13,8 @@ import torch
 
 # steps per demo in the tests: enough to exercise every branch, small enough for ~60 s in all
 TEST_STEPS = {"schedules": None, "forward": None, "ddpm": 20, "ddim": 20, "inversion": 20, "cfg": 8,
-              "norm_rescale": 8, "decreasing_guidance": 8, "interpolation": 8, "diffedit": 20}
+              "norm_rescale": 8, "decreasing_guidance": 8, "interpolation": 8, "diffedit": 20,
+              "matmul": 1}
 
 
 def weights_exist() -> bool:

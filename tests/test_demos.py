@@ -56,7 +56,7 @@ def test_every_demo_links_catalog_equations_and_a_target():
 
     catalog = load_catalog()
     assert list(DEMOS) == ["schedules", "forward", "ddpm", "ddim", "inversion", "cfg", "norm_rescale",
-                           "decreasing_guidance", "interpolation", "diffedit"]
+                           "decreasing_guidance", "interpolation", "diffedit", "matmul"]
     for name, spec in DEMOS.items():
         assert spec.name == name and spec.title and spec.description and spec.equations
         for eq_id in spec.equations:

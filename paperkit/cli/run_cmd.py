@@ -85,7 +85,11 @@ def run(args: argparse.Namespace) -> int:
         path.write_bytes(result.png_bytes(name, scale=PNG_SCALE))
         paths[name] = str(path)
     if args.json:
-        print_json({"title": spec.title, "equations": list(spec.equations), **result.to_json(paths)})
+        payload = {"title": spec.title, "equations": list(spec.equations), **result.to_json(paths)}
+        for table in result.tables:  # a table a demo names for the top level (matmul's "rows")
+            if table.get("json_key"):
+                payload[table["json_key"]] = table["rows"]
+        print_json(payload)
     else:
         _print_summary(spec, result, paths)
     return 0

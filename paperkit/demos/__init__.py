@@ -91,6 +91,11 @@ _SPECS = (
         ("diffedit.step1", "diffedit.step2", "diffedit.step3"), "paperkit.demos.diffedit:run", default_steps=50,
         steps_help="the DDIM schedule's steps (default 50; encoding runs the first 80 %)",
     ),
+    DemoSpec(
+        "matmul", "Matrix multiplication from scratch", "lesson 11's ladder of speed-ups: Python loops, Numba, broadcasting, einsum, torch (and the GPU), timed here",
+        ("lesson11.matmul", "lesson11.broadcasting", "lesson11.frobenius"), "paperkit.demos.matmul:run", needs_model=False,
+        steps_help="timed repeats per method, median reported (default 3)",
+    ),
 )
 
 DEMOS: dict[str, DemoSpec] = {spec.name: spec for spec in _SPECS}

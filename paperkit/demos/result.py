@@ -86,7 +86,8 @@ class DemoResult:
         return {
             "images": {k: np.asarray(v).tobytes() for k, v in self.images.items()},
             "shapes": {k: np.asarray(v).shape for k, v in self.images.items()},
-            "series": _plain(self.series), "metrics": _plain(self.metrics), "text": list(self.text),
+            "series": _plain({k: s for k, s in self.series.items() if not s.get("volatile")}),
+            "metrics": _plain(self.metrics), "text": list(self.text),
             "tables": _plain([t for t in self.tables if not t.get("volatile")]),
         }
 
