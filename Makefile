@@ -25,6 +25,8 @@ bench: $(STAMP)
 	$(PY) bench/latex_accuracy.py
 	$(PY) bench/latex_heldout.py
 	$(PY) bench/glossary.py
+	$(PY) bench/startup.py
+	$(PY) bench/matmul.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
