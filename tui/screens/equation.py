@@ -1,0 +1,385 @@
+"""The equation panel: one catalog equation with its LaTeX, one-line and 2-D renderings, meaning,
+symbols (each opens in the glossary), the code that implements it, its demo (Run) and your notes.
+
+Everything comes from ``paperkit`` as plain data. sympy's 2-D rendering (≈ 1 s to import) and the
+glossary's symbol names are computed in thread workers; the demo runs in ``RunPanel``'s worker.
+Narrow terminals get one scrolling column; from 150 columns the code and the demo sit beside the
+equation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static, TextArea
+
+
+def unwrap(text: str) -> str:
+    """Catalog prose is wrapped in its TOML file: join the lines of each paragraph (blank lines stay)."""
+    return re.sub(r"[ \t]*(?<!\n)\n(?!\n)[ \t]*", " ", text.strip())
+
+
+class EquationScreen(Screen):
+    """One equation: renderings, meaning, symbols, code, Run and notes."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]
+
+    BINDINGS = [
+        Binding("escape", "back_or_cancel", "Back / cancel run",
+                tooltip="Cancel the running demo; when none runs, go back to the previous screen"),
+        Binding("r", "run", "Run demo", tooltip="Run the equation's demo in the background"),
+        Binding("c", "copy_latex", "Copy LaTeX", tooltip="Copy the equation's LaTeX to the clipboard"),
+        Binding("d", "device", "Device", tooltip="Choose the device the demo runs on (auto, cpu, cuda, mps)"),
+        Binding("s", "quick", "Quick/full steps", tooltip="Switch between quick and the demo's full step count"),
+        Binding("y", "symbols", "Symbols", tooltip="Go to the symbol table (Enter opens one in the glossary)"),
+        Binding("e", "edit_notes", "Edit note", tooltip="Write a note on this equation"),
+        Binding("ctrl+s", "save_notes", "Save note", tooltip="Save your note on this equation", priority=True),
+    ]
+
+    DEFAULT_CSS = """
+    EquationScreen #eq-body { height: 1fr; padding: 0 1; }
+    EquationScreen #eq-columns { height: auto; layout: vertical; }
+    EquationScreen #eq-left, EquationScreen #eq-right { height: auto; width: 100%; }
+    EquationScreen.-wide #eq-body { overflow-y: hidden; }
+    EquationScreen.-wide #eq-columns { layout: horizontal; height: 1fr; }
+    EquationScreen.-wide #eq-left { width: 1fr; height: 1fr; padding-right: 2; }
+    EquationScreen.-wide #eq-right { width: 1fr; height: 1fr; padding-left: 1; }
+    EquationScreen .eq-heading { text-style: bold; color: $accent; margin-top: 1; }
+    EquationScreen #eq-title { text-style: bold; margin-top: 1; }
+    EquationScreen #eq-latex { background: $boost; padding: 0 1; }
+    EquationScreen #eq-unicode { padding: 0 1; text-style: bold; }
+    EquationScreen #eq-2d { padding: 0 1; }
+    EquationScreen .eq-dim { color: $text-muted; }
+    EquationScreen .eq-note { color: $text-muted; padding-left: 2; }
+    EquationScreen #eq-symbols { height: auto; max-height: 14; }
+    EquationScreen #eq-code-where { color: $text-muted; }
+    EquationScreen #eq-code { height: auto; }
+    EquationScreen #eq-notes { height: 8; }
+    EquationScreen #eq-error { color: $error; text-style: bold; margin: 1 2; }
+    """
+
+    def __init__(self, equation_id: str):
+        super().__init__()
+        self.equation_id = equation_id
+        self.eq = None
+        self.paper = None
+        self.error = ""
+        self._saved_note = ""
+        self._notes_ok = False
+        try:
+            from paperkit.catalog import load_catalog
+
+            catalog = load_catalog()
+            self.eq = catalog.equation(equation_id)
+            self.paper = catalog.paper(self.eq.paper)
+        except Exception as exc:  # an unknown id: one clear message, the app carries on
+            self.error = str(exc) or type(exc).__name__
+
+    # -- layout ------------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="eq-body"):
+            if self.eq is None:
+                yield Static(Text(f"✗ {self.error}"), id="eq-error")
+            else:
+                with Vertical(id="eq-columns"):
+                    with VerticalScroll(id="eq-left"):
+                        yield from self._compose_equation()
+                        yield from self._compose_symbols()
+                        yield from self._compose_notes()
+                    with VerticalScroll(id="eq-right"):
+                        yield from self._compose_code()
+                        yield from self._compose_demo()
+        yield Footer()
+
+    def _compose_equation(self) -> ComposeResult:
+        from paperkit.render import to_unicode
+
+        eq, paper = self.eq, self.paper
+        short = paper.short or paper.id
+        title = f"{short} {eq.label}" + (f" — {eq.title}" if eq.title else "")
+        yield Static(Text(title), id="eq-title")
+        where = [eq.id]
+        if eq.section:
+            where.append(f"§{eq.section}" if eq.section[:1].isdigit() else eq.section)
+        where.append(paper.title)
+        yield Static(Text(" · ".join(where)), classes="eq-dim")
+        if eq.number_note:
+            yield Static(Text(eq.number_note), classes="eq-note")
+        yield Static("LaTeX  [dim](c copies it)[/dim]", classes="eq-heading")
+        yield Static(Text(eq.latex), id="eq-latex")
+        yield Static("Rendered", classes="eq-heading")
+        try:
+            one_line = to_unicode(eq.latex)
+        except Exception as exc:  # to_unicode is guarded, but never let a rendering bug close the screen
+            one_line = f"(cannot render: {exc})"
+        yield Static(Text(one_line), id="eq-unicode")
+        yield Static(Text("2-D rendering…"), id="eq-2d", classes="eq-dim")
+        yield Static("Meaning", classes="eq-heading")
+        yield Static(Text(unwrap(eq.meaning)), id="eq-meaning")
+        for note in eq.notes:
+            yield Static(Text(f"• {unwrap(note)}"), classes="eq-note")
+
+    def _compose_symbols(self) -> ComposeResult:
+        yield Static("Symbols  [dim](Enter, or a click on the highlighted row, opens it in the glossary)[/dim]",
+                     classes="eq-heading")
+        if not self.eq.symbols:
+            yield Static(Text("no symbols listed for this equation"), classes="eq-dim")
+            return
+        table = DataTable(id="eq-symbols", cursor_type="row", zebra_stripes=True)
+        table.tooltip = "Enter (or a click on the highlighted row) opens the symbol in the glossary"
+        yield table
+
+    def _compose_code(self) -> ComposeResult:
+        yield Static("Code", classes="eq-heading")
+        if not self.eq.code:
+            yield Static(Text("no code is linked to this equation"), classes="eq-dim")
+            return
+        yield Static(Text(self.eq.code), id="eq-code-where")
+        yield Static(Text("locating…"), id="eq-code", classes="eq-dim")
+
+    def _compose_demo(self) -> ComposeResult:
+        yield Static("Demo", classes="eq-heading")
+        if not self.eq.demo:
+            yield Static(Text("no demo shows this equation"), classes="eq-dim")
+            return
+        from ..widgets.run_panel import RunPanel
+        try:
+            yield RunPanel(self.eq.demo, id="run-panel")
+        except Exception as exc:
+            yield Static(Text(f"demo {self.eq.demo!r} is unavailable: {exc}"), classes="eq-dim")
+
+    def _compose_notes(self) -> ComposeResult:
+        yield Static("Your note  [dim](ctrl+s saves; saved when you leave too)[/dim]", classes="eq-heading")
+        notes = TextArea(id="eq-notes", soft_wrap=True, show_line_numbers=False)
+        notes.tooltip = "A note on this equation, kept in your notes database"
+        yield notes
+
+    # -- start-up ------------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        if self.eq is None:
+            self.title = "paperkit"
+            self.sub_title = "equation not found"
+            self.notify(self.error, title="Equation", severity="error")
+            return
+        self.sub_title = f"{self.paper.short or self.paper.id} {self.eq.label}"
+        self._fill_symbols()
+        self._show_code()
+        self._load_note()
+        self._render_2d(self.eq.latex)
+        if self.eq.symbols:
+            self._glossary_names([s.latex for s in self.eq.symbols], self.eq.paper)
+        # one scrolling column when narrow; from 150 columns each column scrolls on its own
+        self.query_one("#eq-left" if self.app.size.width >= 150 else "#eq-body").focus()
+
+    def _fill_symbols(self) -> None:
+        if not self.eq.symbols:
+            return
+        from paperkit.render import to_unicode
+
+        table = self.query_one("#eq-symbols", DataTable)
+        table.add_column("symbol", key="symbol")
+        table.add_column("meaning in this paper", key="meaning")
+        table.add_column("LaTeX", key="latex")
+        table.add_column("glossary", key="glossary")
+        for i, sym in enumerate(self.eq.symbols):
+            try:
+                shown = to_unicode(sym.latex)
+            except Exception:
+                shown = sym.latex
+            table.add_row(Text(shown, style="bold"), Text(unwrap(sym.meaning)), Text(sym.latex, style="dim"),
+                          Text("…", style="dim"), key=str(i))
+
+    def _show_code(self) -> None:
+        if not self.eq.code:
+            return
+        where = self.query_one("#eq-code-where", Static)
+        box = self.query_one("#eq-code", Static)
+        try:
+            from paperkit.catalog.code_links import locate
+
+            loc = locate(self.eq.code)
+        except Exception as exc:
+            where.update(Text(self.eq.code))
+            box.update(Text(f"the code cannot be shown: {exc}"))
+            return
+        from rich.syntax import Syntax
+
+        where.update(Text(f"{loc.object} — {loc.file}:{loc.line}"))
+        theme = "monokai" if self.app.current_theme.dark else "default"
+        box.update(Syntax(loc.source, "python", theme=theme, line_numbers=True, start_line=loc.line,
+                          word_wrap=True, background_color="default"))
+        box.remove_class("eq-dim")
+
+    # -- workers -------------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="render-2d", description="2-D rendering (sympy)", exit_on_error=False)
+    def _render_2d(self, latex: str) -> None:
+        try:
+            from paperkit.render.pretty import to_2d  # sympy ≈ 1 s to import: here, in a worker
+
+            text = to_2d(latex)
+        except Exception:
+            text = None
+        self._call_ui(self._show_2d, text)
+
+    def _show_2d(self, text: str | None) -> None:
+        box = self.query_one("#eq-2d", Static)
+        if text and text.strip():
+            box.update(Text(text))
+            box.remove_class("eq-dim")
+        else:
+            box.update(Text("no 2-D rendering: sympy cannot parse this notation (the line above is complete)"))
+
+    @work(thread=True, exclusive=True, group="glossary-names", description="symbol names", exit_on_error=False)
+    def _glossary_names(self, latexes: list[str], paper: str) -> None:
+        names = []
+        try:
+            from paperkit.glossary import explain
+
+            for latex in latexes:
+                try:
+                    found = explain(latex, paper=None)
+                    names.append(found[0].name if found and found[0].name else "")
+                except Exception:
+                    names.append("")
+        except Exception:
+            names = [""] * len(latexes)
+        self._call_ui(self._show_glossary_names, names)
+
+    def _show_glossary_names(self, names: list[str]) -> None:
+        table = self.query_one("#eq-symbols", DataTable)
+        for i, name in enumerate(names):
+            table.update_cell(str(i), "glossary", Text(name or "—", style="" if name else "dim"), update_width=True)
+
+    def _call_ui(self, fn, *args) -> None:
+        """Run ``fn`` on the UI thread; quietly nothing when the screen or the app has gone meanwhile."""
+        try:
+            self.app.call_from_thread(fn, *args)
+        except Exception:
+            pass
+
+    # -- symbols -------------------------------------------------------------------------------------
+    @on(DataTable.RowSelected, "#eq-symbols")
+    def _symbol_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        index = int(event.row_key.value)
+        symbol = self.eq.symbols[index]
+        try:
+            self.app.open_glossary(symbol.latex, paper=self.eq.paper)
+        except Exception as exc:
+            self.notify(f"The glossary cannot open: {exc}", severity="error")
+
+    # -- notes ---------------------------------------------------------------------------------------
+    @property
+    def note_target(self) -> str:
+        return f"eq:{self.eq.id}" if self.eq else ""
+
+    def _load_note(self) -> None:
+        area = self.query_one("#eq-notes", TextArea)
+        try:
+            note = self.app.notes.get(self.note_target)
+        except Exception as exc:
+            self._notes_ok = False
+            area.load_text("")
+            self.notify(f"Notes are unavailable: {exc}", title="Notes", severity="warning")
+            return
+        self._notes_ok = True
+        self._saved_note = note.text if note is not None else ""
+        area.load_text(self._saved_note)
+
+    def save_note(self, quiet: bool = False) -> bool:
+        """Save the note when it changed; True when the store has it now."""
+        if self.eq is None:
+            return False
+        area = self.query("#eq-notes")
+        if not area:
+            return False
+        text = area.first(TextArea).text
+        if text == self._saved_note:
+            if not quiet:
+                self.notify("Note already saved", timeout=2)
+            return True
+        try:
+            self.app.notes.save(self.note_target, text)
+        except Exception as exc:
+            self.notify(f"The note was not saved: {exc}", title="Notes", severity="error")
+            return False
+        self._saved_note = text
+        self._notes_ok = True
+        self.notify("Note saved" if not quiet else f"Note on {self.eq.id} saved", timeout=2)
+        return True
+
+    def on_screen_suspend(self) -> None:
+        self.save_note(quiet=True)
+
+    def on_unmount(self) -> None:
+        self.save_note(quiet=True)
+
+    # -- actions ------------------------------------------------------------------------------------
+    def _panel(self):
+        panels = self.query("#run-panel")
+        return panels.first() if panels else None
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("run", "device", "quick"):
+            return self.eq is not None and bool(self.eq.demo) and self._panel() is not None
+        if action in ("copy_latex", "symbols", "edit_notes", "save_notes"):
+            return self.eq is not None
+        return True
+
+    def action_back_or_cancel(self) -> None:
+        panel = self._panel()
+        if panel is not None and panel.cancel():
+            return
+        if len(self.app.screen_stack) > 1 and self.app.screen is self:
+            self.app.pop_screen()
+
+    def action_run(self) -> None:
+        panel = self._panel()
+        if panel is not None:
+            panel.run()
+            # keys scroll the column holding the demo now (narrow: that column does not scroll, so the
+            # page does: a scroll key it cannot use goes on to #eq-body)
+            self.query_one("#eq-right").focus(scroll_visible=False)
+            panel.scroll_visible()
+
+    def action_device(self) -> None:
+        panel = self._panel()
+        if panel is not None:
+            panel.focus_device()
+
+    def action_quick(self) -> None:
+        panel = self._panel()
+        if panel is not None:
+            panel.toggle_quick()
+
+    def action_copy_latex(self) -> None:
+        if self.eq is None:
+            return
+        try:
+            self.app.copy_to_clipboard(self.eq.latex)
+        except Exception as exc:
+            self.notify(f"Copy failed: {exc}", severity="error")
+            return
+        self.notify("LaTeX copied to the clipboard", timeout=2)
+
+    def action_symbols(self) -> None:
+        tables = self.query("#eq-symbols")
+        if tables:
+            table = tables.first(DataTable)
+            table.focus()
+            table.scroll_visible()
+
+    def action_edit_notes(self) -> None:
+        area = self.query_one("#eq-notes", TextArea)
+        area.focus()
+        area.scroll_visible()
+
+    def action_save_notes(self) -> None:
+        self.save_note()
