@@ -168,3 +168,24 @@ def test_the_first_screen_imports_no_heavy_library():
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_lesson_11_runs_the_matmul_lab_inline(app_dirs):
+    """Issue 7: the lab's table and ladder of speed-ups appear in the Lesson 11 entry itself."""
+    from textual.widgets import DataTable
+
+    async def go():
+        app = PaperkitApp(data_dir=app_dirs)
+        async with app.run_test(size=(120, 60)) as pilot:
+            app.open_paper("lesson11")
+            await pilot.pause()
+            lab = app.screen.query_one("#lab")
+            lab.quick = 1  # one timed repeat: the test checks the result appears, not the timings
+            await pilot.press("r")
+            await until(pilot, lambda: lab.state in ("done", "error", "cancelled"), timeout=120)
+            assert lab.state == "done", lab.last_message
+            await pilot.pause()
+            tables = list(app.screen.query(DataTable))
+            assert any(t.row_count >= 9 for t in tables)  # the ladder: nine methods or more
+            assert any(type(w).__name__ == "PlotextPlot" for w in app.screen.query("*"))
+    run(go())

@@ -125,7 +125,8 @@ def _resolve(spellings: list[str], paper, found: dict) -> None:
         if spelling in found:
             return
         key = latex_key(spelling)
-        entry_ids = g.by_latex.get(key) or (g.by_char.get(spelling) if len(spelling) == 1 else None)
+        # a single character is itself first: Latin A is not the Greek capital Alpha spelt "A"
+        entry_ids = (g.by_char.get(spelling) if len(spelling) == 1 else None) or g.by_latex.get(key)
         entry = g.entries[entry_ids[0]] if entry_ids else None
         if exact is not None and key in exact:
             found[spelling] = Explained(spelling, to_unicode(spelling), entry.title if entry else "", exact[key], True,

@@ -16,7 +16,8 @@ class PaperScreen(Screen):
     """A paper's catalog view."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", tooltip="Back to the previous screen"),
+        Binding("escape", "back", "Back / cancel", tooltip="Cancel a running lab, else back to the previous screen"),
+        Binding("r", "run_lab", "Run lab", tooltip="Lesson 11: run the matmul lab here"),
         Binding("f", "pdf", "Fetch / open PDF", tooltip="Open the paper's PDF, fetching it from arXiv the first time"),
         Binding("g", "glossary", "Glossary", tooltip="The glossary with this paper's meanings and clashes"),
     ]
@@ -50,6 +51,13 @@ class PaperScreen(Screen):
                         yield Button("Open PDF", id="pdf", variant="primary")
                     yield Static(id="pdf-status")
                 yield ProgressBar(id="fetch-progress", show_eta=False)
+                labs = sorted({e.demo for e in p.equations if e.demo == "matmul"})
+                if labs:  # Lesson 11's matmul lab runs here, its table and ladder of speed-ups inline
+                    from ..widgets.run_panel import RunPanel
+
+                    yield Static("[b]The matmul lab[/b]  (r runs it: Python loops → Numba → broadcasting → "
+                                 "einsum → torch, timed on this machine)", classes="section-title")
+                    yield RunPanel(labs[0], id="lab")
             yield OptionList(*[Option(f"[b]{e.label}[/b]  {e.title}", id=e.id) for e in p.equations], id="equations")
         yield Footer()
 
@@ -72,6 +80,30 @@ class PaperScreen(Screen):
         else:
             status.update(f"[dim]not downloaded yet: f fetches arXiv {self.paper.arxiv_versioned}[/dim]")
             self.query_one("#pdf", Button).label = "Fetch PDF"
+
+    def _lab(self):
+        from ..widgets.run_panel import RunPanel
+
+        found = self.query(RunPanel)
+        return found.first() if found else None
+
+    def action_run_lab(self) -> None:
+        lab = self._lab()
+        if lab is None:
+            self.notify("This paper has no lab to run here; open an equation and press r.", severity="warning")
+        else:
+            lab.run()
+
+    def action_back(self) -> None:
+        lab = self._lab()
+        if lab is not None and lab.cancel():
+            return
+        self.app.pop_screen()
+
+    def on_unmount(self) -> None:
+        lab = self._lab()
+        if lab is not None:
+            lab.cancel()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.app.open_equation(event.option.id)
