@@ -153,7 +153,7 @@ def test_a_bad_pdf_path_from_the_library_is_one_message(app_dirs, tmp_path):
     run(go())
 
 
-def test_the_first_screen_imports_no_heavy_library():
+def test_the_first_screen_imports_no_heavy_library(tmp_path):
     code = (
         "import sys\n"
         "from paperkit.tui.app import PaperkitApp\n"
@@ -164,7 +164,7 @@ def test_the_first_screen_imports_no_heavy_library():
         "First(data_dir=sys.argv[1]).run(headless=True)\n"
         "print(sorted(m for m in ('torch', 'diffusers', 'transformers', 'fitz', 'pymupdf', 'sympy', 'numba') if m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(ROOT / ".pytest_cache" / "startup-data")], cwd=ROOT,
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "data")], cwd=ROOT,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"
