@@ -310,9 +310,12 @@ def test_library_lists_the_opened_pdf(tmp_path):
             assert screen.error is None
             await pilot.press("escape")
             await until(pilot, lambda: type(app.screen).__name__ == "LibraryScreen", "the library")
-            recent = app.screen.query_one("#recent")
-            await until(pilot, lambda: recent.option_count and recent.get_option_at_index(0).id, "recent PDFs")
-            ids = [recent.get_option_at_index(i).id for i in range(recent.option_count)]
-            assert f"pdf:{pdf.resolve()}" in ids
+            listing = app.screen.query_one("#papers")
+
+            def ids():
+                return [listing.get_option_at_index(i).id for i in range(listing.option_count)]
+
+            await until(pilot, lambda: any((i or "").startswith("pdf:") for i in ids()), "recent PDFs")
+            assert f"pdf:{pdf.resolve()}" in ids()
 
     run(scenario())

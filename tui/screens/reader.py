@@ -23,6 +23,8 @@ from textual.widgets import Footer, Header, Input, Label, OptionList, Static, Tr
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from paperkit.render import to_unicode  # plain Python: pylatexenc, no torch or pymupdf
+
 from ..widgets.page_image import PageImage, load_picture
 from ..widgets.page_text import PageText, RowView
 from .reader_source import Opened, ReaderSource
@@ -302,7 +304,7 @@ class ReaderScreen(Screen):
         listing = self.query_one("#equations", OptionList)
         listing.clear_options()
         for i, eq in enumerate(equations):
-            latex = " ".join((eq.latex or "(LaTeX could not be rebuilt)").split())
+            latex = " ".join(to_unicode(eq.latex).split()) if eq.latex else "(LaTeX could not be rebuilt)"
             link = eq.catalog_id or "not in the catalog"
             listing.add_option(Option(Content.assemble((f"({eq.label})", "bold"), f"  p. {eq.page}  ",
                                                        (link, "$text-accent" if eq.catalog_id else "$text-muted"),
@@ -540,6 +542,7 @@ class ReaderScreen(Screen):
                             for s in eq.symbols) or "none read"
         text = Content.assemble(
             (f"Equation ({eq.label})", "bold $text-warning"), f" · page {eq.page} · not in the catalog\n",
+            ("Reads  ", "bold"), (to_unicode(eq.latex) if eq.latex else "—") + "\n",
             ("LaTeX  ", "bold"), (eq.latex or "(could not be rebuilt from the glyphs)") + "\n",
             ("Symbols  ", "bold"), symbols + "\n",
             ("c shows it as an image · Escape closes this panel", "$text-muted"))
