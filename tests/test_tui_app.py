@@ -4,7 +4,6 @@ import hygiene of the first screen."""
 
 from __future__ import annotations
 
-import asyncio
 import http.server
 import subprocess
 import sys
@@ -15,19 +14,7 @@ from textual.widgets import OptionList, Static
 
 from paperkit.tui.app import PaperkitApp
 from pdf_paths import ROOT, real_pdf
-
-
-def run(coro):
-    return asyncio.run(asyncio.wait_for(coro, 60))
-
-
-async def until(pilot, predicate, timeout=20.0):
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        if loop.time() > end:
-            raise AssertionError("timed out waiting for the app")
-        await pilot.pause(0.05)
+from tui_helpers import run, until
 
 
 @pytest.fixture

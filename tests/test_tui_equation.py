@@ -3,7 +3,6 @@ demo (result widgets appear), cancelling one, failing ones (the app carries on),
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -12,21 +11,9 @@ from textual.widgets import DataTable, Static, TextArea
 from paperkit.tui.app import PaperkitApp
 from paperkit.tui.screens.equation import EquationScreen
 from paperkit.tui.widgets.run_panel import RunPanel, describe_error, quick_steps
+from tui_helpers import run, until
 
 NOTES_MODULE = Path(__file__).resolve().parent.parent / "paperkit" / "notes.py"
-
-
-def run(coro):
-    return asyncio.run(asyncio.wait_for(coro, 60))
-
-
-async def until(pilot, predicate, timeout=30.0, what="the app"):
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        if loop.time() > end:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.05)
 
 
 def text_of(widget: Static) -> str:

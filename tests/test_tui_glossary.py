@@ -8,7 +8,6 @@ every wait is bounded.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import random
 
@@ -19,6 +18,7 @@ from paperkit.tui.app import PaperkitApp
 from paperkit.tui.screens.glossary import NO_MATCH, GlossaryScreen
 from textual.css.query import NoMatches
 from textual.widgets import DataTable, Input, Label, Select, Static
+from tui_helpers import run, until
 
 try:
     import paperkit.notes  # noqa: F401
@@ -32,19 +32,6 @@ needs_notes = pytest.mark.skipif(not HAVE_NOTES, reason="paperkit/notes.py (the 
 TIMEOUT = 10.0  # seconds; the first look-up loads the glossary (~0.2 s)
 
 
-def run(coro):
-    return asyncio.run(asyncio.wait_for(coro, 60))
-
-
-async def wait_until(pilot, condition, timeout: float = TIMEOUT, what: str = "condition"):
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not condition():
-        if loop.time() > end:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        await pilot.pause(0.02)
-
-
 async def ready(pilot, screen, selector: str):
     """``screen.query_one(selector)`` once the screen has composed it."""
     found = []
@@ -56,7 +43,7 @@ async def ready(pilot, screen, selector: str):
         except NoMatches:
             return False
 
-    await wait_until(pilot, there, what=selector)
+    await until(pilot, there, timeout=TIMEOUT, what=selector)
     return found[-1]
 
 
@@ -110,7 +97,7 @@ class Glossary:
             except NoMatches:  # not composed yet
                 return False
 
-        await wait_until(self.pilot, shown, what="the newest look-up's results")
+        await until(self.pilot, shown, what="the newest look-up's results")
         await self.pilot.pause()
 
     async def type(self, text: str) -> None:
@@ -125,7 +112,7 @@ class Glossary:
 
 async def open_glossary(app, pilot, query: str = "", paper: str | None = None) -> Glossary:
     app.open_glossary(query, paper)
-    await wait_until(pilot, lambda: isinstance(app.screen, GlossaryScreen), what="the glossary screen")
+    await until(pilot, lambda: isinstance(app.screen, GlossaryScreen), what="the glossary screen")
     g = Glossary(app, pilot)
     await g.settled()
     return g
@@ -173,9 +160,9 @@ def test_detail_panel_shows_everything_about_the_symbol(tmp_path):
             assert "Notation clash" in text and "αₜ" in text          # ᾱ is DDIM's α_t
 
             await pilot.press("down")  # ↓ (or Enter) goes from the search box to the results
-            await wait_until(pilot, lambda: g.table.has_focus, what="the table's focus")
+            await until(pilot, lambda: g.table.has_focus, what="the table's focus")
             await pilot.press("down")
-            await wait_until(pilot, lambda: g.screen.current.entry.key != "alpha-bar", what="the second row's detail")
+            await until(pilot, lambda: g.screen.current.entry.key != "alpha-bar", what="the second row's detail")
             assert g.screen.current.entry.title in g.detail
 
     run(main())
@@ -204,7 +191,7 @@ def test_choosing_ddim_shows_its_meaning_and_the_alpha_t_clash(tmp_path):
             select = g.screen.query_one("#gl-paper", Select)
             assert select.value == "any"
             select.value = "ddim"
-            await wait_until(pilot, lambda: g.screen.paper == "ddim", what="the paper context")
+            await until(pilot, lambda: g.screen.paper == "ddim", what="the paper context")
             await g.settled()
             g.screen.query_one("#gl-query", Input).focus()
             await g.type("\\alpha_t")
@@ -219,7 +206,7 @@ def test_choosing_ddim_shows_its_meaning_and_the_alpha_t_clash(tmp_path):
             # the paper's clashes: every one, note and per-paper meanings
             g.table.focus()
             await pilot.press("k")
-            await wait_until(pilot, lambda: "Notation clashes in DDIM" in g.detail, what="the clash list")
+            await until(pilot, lambda: "Notation clashes in DDIM" in g.detail, what="the clash list")
             text = g.detail
             from paperkit.glossary import clashes_for
 
@@ -230,7 +217,7 @@ def test_choosing_ddim_shows_its_meaning_and_the_alpha_t_clash(tmp_path):
 
             # the same LaTeX in DDPM is the plain α
             select.value = "ddpm"
-            await wait_until(pilot, lambda: g.screen.paper == "ddpm" and g.top() == "alpha", what="DDPM's α_t")
+            await until(pilot, lambda: g.screen.paper == "ddpm" and g.top() == "alpha", what="DDPM's α_t")
 
     run(main())
 
@@ -244,7 +231,7 @@ def test_a_paper_given_on_opening_is_chosen(tmp_path):
             assert g.top() == "alpha-bar"
             await pilot.press("escape")
             app.open_glossary("\\alpha_t", "no-such-paper")  # an unknown paper: any paper, and a warning
-            await wait_until(pilot, lambda: isinstance(app.screen, GlossaryScreen), what="the glossary")
+            await until(pilot, lambda: isinstance(app.screen, GlossaryScreen), what="the glossary")
             g = Glossary(app, pilot)
             await g.settled()
             assert g.screen.paper is None
@@ -263,9 +250,9 @@ def test_c_copies_the_latex(tmp_path):
             g = await open_glossary(app, pilot)
             await g.type("alpha bar")
             await pilot.press("enter")  # from the search box to the results
-            await wait_until(pilot, lambda: g.table.has_focus, what="the table's focus")
+            await until(pilot, lambda: g.table.has_focus, what="the table's focus")
             await pilot.press("c")
-            await wait_until(pilot, lambda: app.clipboard == "\\bar{\\alpha}", what="the clipboard")
+            await until(pilot, lambda: app.clipboard == "\\bar{\\alpha}", what="the clipboard")
             assert any("copied" in n.message for n in app._notifications)
 
     run(main())
@@ -300,7 +287,7 @@ def test_bad_input_shows_no_match_and_the_app_carries_on(tmp_path):
             assert g.top() == NO_MATCH and "no match" in g.status  # the empty box
             for paper in ("any", "ddim"):
                 g.screen.query_one("#gl-paper", Select).value = paper
-                await wait_until(pilot, lambda: g.screen.paper == (None if paper == "any" else paper), what=paper)
+                await until(pilot, lambda: g.screen.paper == (None if paper == "any" else paper), what=paper)
                 await g.settled()
                 for text in unmatched:
                     await g.set_query(text)
@@ -338,7 +325,7 @@ def test_a_failing_lookup_is_a_message_not_a_crash(tmp_path, monkeypatch):
         async with app.run_test(size=(80, 24)) as pilot:
             g = await open_glossary(app, pilot)
             await pilot.press(*"nabla")
-            await wait_until(pilot, lambda: "look-up failed" in g.status, what="the failure message")
+            await until(pilot, lambda: "look-up failed" in g.status, what="the failure message")
             assert g.rows() == [NO_MATCH] and "glossary data unreadable" in g.status and app.is_running
 
     run(main())
@@ -355,40 +342,40 @@ def test_a_symbol_note_is_saved_and_listed(tmp_path):
             g = await open_glossary(app, pilot)
             await g.type("alpha bar")
             await pilot.press("enter")
-            await wait_until(pilot, lambda: g.table.has_focus, what="the table's focus")
+            await until(pilot, lambda: g.table.has_focus, what="the table's focus")
             await pilot.press("n")
             from paperkit.tui.widgets.note_editor import NoteEditor
 
-            await wait_until(pilot, lambda: isinstance(app.screen, NoteEditor), what="the note editor")
+            await until(pilot, lambda: isinstance(app.screen, NoteEditor), what="the note editor")
             await pilot.press(*"DDIM calls this alpha_t")
             await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: isinstance(app.screen, GlossaryScreen), what="the editor to close")
+            await until(pilot, lambda: isinstance(app.screen, GlossaryScreen), what="the editor to close")
             note = app.notes.get("sym:alpha-bar")
             assert note is not None and note.text == "DDIM calls this alpha_t"
-            await wait_until(pilot, lambda: "Your note" in g.detail, what="the note in the detail panel")
+            await until(pilot, lambda: "Your note" in g.detail, what="the note in the detail panel")
             assert "DDIM calls this alpha_t" in g.detail
 
             # the notes screen lists it; Enter opens the glossary on that very entry
             from paperkit.tui.screens.notes import NotesScreen
 
             app.action_notes()
-            await wait_until(pilot, lambda: isinstance(app.screen, NotesScreen), what="the notes screen")
+            await until(pilot, lambda: isinstance(app.screen, NotesScreen), what="the notes screen")
             table = await ready(pilot, app.screen, "#notes-table")
-            await wait_until(pilot, lambda: "sym:alpha-bar" in [k.value for k in table.rows], what="the note row")
+            await until(pilot, lambda: "sym:alpha-bar" in [k.value for k in table.rows], what="the note row")
             row = table.get_row("sym:alpha-bar")
             assert str(row[1]) == "DDIM calls this alpha_t"
             await pilot.press("enter")
-            await wait_until(pilot, lambda: isinstance(app.screen, GlossaryScreen), what="the glossary")
+            await until(pilot, lambda: isinstance(app.screen, GlossaryScreen), what="the glossary")
             g2 = Glossary(app, pilot)
             await g2.settled()
             assert g2.top() == "alpha-bar"
             await pilot.press("escape")
-            await wait_until(pilot, lambda: isinstance(app.screen, NotesScreen), what="back to the notes")
+            await until(pilot, lambda: isinstance(app.screen, NotesScreen), what="back to the notes")
 
             # x exports Markdown next to the database, and says where
             await pilot.press("x")
             export = tmp_path / "notes.md"
-            await wait_until(pilot, lambda: export.exists(), what="the export")
+            await until(pilot, lambda: export.exists(), what="the export")
             assert "DDIM calls this alpha_t" in export.read_text()
             assert str(export) in str(app.screen.query_one("#notes-status", Label).render())
 
@@ -401,8 +388,8 @@ def test_a_symbol_note_is_saved_and_listed(tmp_path):
             await pilot.press("d")
             await pilot.pause()
             await pilot.press("y")
-            await wait_until(pilot, lambda: app.notes.get("sym:alpha-bar") is None, what="the deletion")
-            await wait_until(pilot, lambda: [k.value for k in table.rows] == ["__empty__"], what="the empty list")
+            await until(pilot, lambda: app.notes.get("sym:alpha-bar") is None, what="the deletion")
+            await until(pilot, lambda: [k.value for k in table.rows] == ["__empty__"], what="the empty list")
 
     run(main())
 
@@ -417,14 +404,14 @@ def test_a_symbol_note_survives_a_restart(tmp_path):
             await pilot.press("n")
             await pilot.pause()
             await pilot.press(*"grad", "ctrl+s")
-            await wait_until(pilot, lambda: isinstance(app.screen, GlossaryScreen), what="the editor to close")
+            await until(pilot, lambda: isinstance(app.screen, GlossaryScreen), what="the editor to close")
 
     async def read():
         app = PaperkitApp(data_dir=tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
             g = await open_glossary(app, pilot, "nabla")
             assert app.notes.get("sym:nabla").text == "grad"
-            await wait_until(pilot, lambda: "Your note" in g.detail, what="the note")
+            await until(pilot, lambda: "Your note" in g.detail, what="the note")
 
     run(write())
     run(read())
@@ -441,7 +428,7 @@ def test_notes_unavailable_is_a_message(tmp_path):
             g = await open_glossary(app, pilot, "nabla")
             g.table.focus()
             await pilot.press("n")
-            await wait_until(pilot, lambda: any("unavailable" in n.message.lower() for n in app._notifications),
+            await until(pilot, lambda: any("unavailable" in n.message.lower() for n in app._notifications),
                              what="the notes-unavailable message")
             assert isinstance(app.screen, GlossaryScreen) and app.is_running
 
@@ -491,7 +478,7 @@ def test_glossary_snapshot(snap_compare, tmp_path):
         g = await open_glossary(app, pilot)
         await g.type("upside-down triangle")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: g.table.has_focus, what="the table's focus")
+        await until(pilot, lambda: g.table.has_focus, what="the table's focus")
         app.clear_notifications()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -7,44 +7,31 @@ bounded polls on the screen's state, never fixed sleeps.
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 
 from paperkit.tui.app import PaperkitApp
 from pdf_paths import FIXTURES, ROOT, real_pdf
+from tui_helpers import run, until
 
 SIZE = (100, 40)
 # textual-image's half-block renderer still calls a Pillow API deprecated for Pillow 14
 pytestmark = pytest.mark.filterwarnings("ignore:Image.Image.getdata is deprecated:DeprecationWarning")
 
 
-def run(coro) -> None:
-    asyncio.run(asyncio.wait_for(coro, timeout=60))
-
-
-async def until(pilot, condition, what: str, limit: float = 15.0) -> None:
-    """Poll ``condition`` every 20 ms for at most ``limit`` seconds."""
-    for _ in range(int(limit / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 async def open_reader(app, pilot, path: Path):
     from paperkit.tui.screens.reader import ReaderScreen
 
     app.open_pdf(path)
-    await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader screen")
+    await until(pilot, lambda: isinstance(app.screen, ReaderScreen), what="the reader screen", timeout=15.0)
     screen = app.screen
-    await until(pilot, lambda: screen.page_shown or screen.error, f"{path.name} to open")
+    await until(pilot, lambda: screen.page_shown or screen.error, what=f"{path.name} to open", timeout=15.0)
     return screen
 
 
 async def on_page(pilot, screen, number: int) -> None:
-    await until(pilot, lambda: screen.page_shown == number and screen.page == number, f"page {number}")
+    await until(pilot, lambda: screen.page_shown == number and screen.page == number, what=f"page {number}", timeout=15.0)
 
 
 def texts(screen) -> list[str]:
@@ -113,7 +100,7 @@ def test_cfg_search_outline_and_help(tmp_path):
             await pilot.press("slash")
             screen.query_one("#search").value = "implicit classifier"
             await pilot.press("enter")
-            await until(pilot, lambda: screen.hits, "search hits")
+            await until(pilot, lambda: screen.hits, what="search hits", timeout=15.0)
             first = screen.hits[0]
             assert "implicit classifier" in first.text.casefold()
             await pilot.press("enter")  # the first hit is highlighted in the results list
@@ -127,7 +114,7 @@ def test_cfg_search_outline_and_help(tmp_path):
             from textual.widgets import Tree
 
             tree = screen.query_one("#outline", Tree)
-            await until(pilot, lambda: tree.root.children and tree.root.children[0].data, "the outline")
+            await until(pilot, lambda: tree.root.children and tree.root.children[0].data, what="the outline", timeout=15.0)
             labels = [str(node.label.plain) for node in _walk(tree.root)]
             assert any(label.startswith("1 Introduction") for label in labels), labels
             intro = next(node for node in _walk(tree.root) if str(node.label.plain).startswith("4 Experiments"))
@@ -169,7 +156,7 @@ def test_cfg_equations_list_opens_the_equation(tmp_path):
         app.open_equation = open_equation
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_reader(app, pilot, pdf)
-            await until(pilot, lambda: screen.equations is not None, "the equation index")
+            await until(pilot, lambda: screen.equations is not None, what="the equation index", timeout=15.0)
             assert [eq.label for eq in screen.equations] == ["1", "2", "3", "4", "5", "6"]
             assert screen.missing == []
 
@@ -188,10 +175,10 @@ def test_cfg_equations_list_opens_the_equation(tmp_path):
 
             listing.highlighted = 5  # (6), linked to cfg.6
             await pilot.press("enter")
-            await until(pilot, lambda: opened, "open_equation")
+            await until(pilot, lambda: opened, what="open_equation", timeout=15.0)
             assert opened == ["cfg.6"]
             if has_screen:
-                await until(pilot, lambda: type(app.screen).__name__ == "EquationScreen", "the equation screen")
+                await until(pilot, lambda: type(app.screen).__name__ == "EquationScreen", what="the equation screen", timeout=15.0)
 
     run(scenario())
 
@@ -205,17 +192,17 @@ def test_image_pane_crop_and_zoom(tmp_path):
             screen = await open_reader(app, pilot, pdf)
             image = screen.query_one("#page-image")
             await pilot.press("i")
-            await until(pilot, lambda: image.has_picture, "the page image")
+            await until(pilot, lambda: image.has_picture, what="the page image", timeout=15.0)
             assert image.caption.startswith("Page 1 of 14")
             assert screen.query_one("#page-text").display  # wide enough: side by side
             await pilot.press("plus")
             assert image.zoom == 1.5
-            await until(pilot, lambda: "zoom ×1.5" in image.caption, "the zoomed image")
+            await until(pilot, lambda: "zoom ×1.5" in image.caption, what="the zoomed image", timeout=15.0)
 
             screen.go_to_page(5)
             await on_page(pilot, screen, 5)
             await pilot.press("c")
-            await until(pilot, lambda: image.caption.startswith("Equation (6)") and image.has_picture, "the crop")
+            await until(pilot, lambda: image.caption.startswith("Equation (6)") and image.has_picture, what="the crop", timeout=15.0)
             assert "cfg.6" in image.caption
             picture = image._picture_widget.image
             assert picture.width > 2 * picture.height  # a one-line display, not the page
@@ -233,7 +220,7 @@ def test_two_columns_read_left_before_right(tmp_path):
         app = PaperkitApp(data_dir=tmp_path)
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_reader(app, pilot, pdf)
-            await until(pilot, lambda: screen.equations is not None, "the equation index")
+            await until(pilot, lambda: screen.equations is not None, what="the equation index", timeout=15.0)
             rows = texts(screen)
             order = [rows.index(t) for t in ("1 Introduction", "bers are those of the paper.", "2 Background",
                                               "2.1 Predicting the clean image", "3 Accelerated sampling")]
@@ -292,7 +279,7 @@ def test_bad_files_give_one_message_each_and_the_app_carries_on(tmp_path):
                         await pilot.press(key)
                     assert [message for severity, message in seen if severity == "error"] == [screen.error]
                 await pilot.press("escape")
-                await until(pilot, lambda: type(app.screen).__name__ == "LibraryScreen", "the library")
+                await until(pilot, lambda: type(app.screen).__name__ == "LibraryScreen", what="the library", timeout=15.0)
             assert app.is_running
 
     run(scenario())
@@ -309,13 +296,13 @@ def test_library_lists_the_opened_pdf(tmp_path):
             screen = await open_reader(app, pilot, pdf)
             assert screen.error is None
             await pilot.press("escape")
-            await until(pilot, lambda: type(app.screen).__name__ == "LibraryScreen", "the library")
+            await until(pilot, lambda: type(app.screen).__name__ == "LibraryScreen", what="the library", timeout=15.0)
             listing = app.screen.query_one("#papers")
 
             def ids():
                 return [listing.get_option_at_index(i).id for i in range(listing.option_count)]
 
-            await until(pilot, lambda: any((i or "").startswith("pdf:") for i in ids()), "recent PDFs")
+            await until(pilot, lambda: any((i or "").startswith("pdf:") for i in ids()), what="recent PDFs", timeout=15.0)
             assert f"pdf:{pdf.resolve()}" in ids()
 
     run(scenario())

@@ -91,39 +91,11 @@ class DemoImage(Widget):
 
 
 def image_class():
-    """textual-image's widget class: the one its terminal probe chose when it ran before the app started
-    (``page_image.prepare_terminal_graphics``), else half-blocks — never a probe under a running Textual,
-    whose input thread would read the terminal's answer as key presses."""
-    try:
-        from .page_image import image_class as shared
-    except ImportError:
-        shared = None
-    if shared is not None:
-        return shared()
-    import sys
+    """textual-image's widget class, as the page images choose it (``page_image.image_class``):
+    the one its terminal probe chose before the app started, else half-blocks."""
+    from .page_image import image_class as shared
 
-    if "textual_image.renderable" in sys.modules:
-        from textual_image.widget import Image
-
-        return Image
-
-    class _NoTerminal:
-        def __init__(self, real):
-            self._real = real
-
-        def isatty(self) -> bool:
-            return False
-
-        def __getattr__(self, name):
-            return getattr(self._real, name)
-
-    real = sys.__stdout__
-    sys.__stdout__ = _NoTerminal(real)
-    try:
-        from textual_image.widget import HalfcellImage
-    finally:
-        sys.__stdout__ = real
-    return HalfcellImage
+    return shared()
 
 
 def series_plots(series: dict[str, dict]) -> dict[str, list[tuple[str, dict]]]:
