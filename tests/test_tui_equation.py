@@ -13,7 +13,6 @@ from paperkit.tui.screens.equation import EquationScreen
 from paperkit.tui.widgets.run_panel import RunPanel, describe_error, quick_steps
 from tui_helpers import run, until
 
-NOTES_MODULE = Path(__file__).resolve().parent.parent / "paperkit" / "notes.py"
 
 
 def text_of(widget: Static) -> str:
@@ -331,7 +330,6 @@ def test_notes_unavailable_is_a_notice_not_a_crash(data_dir):
     run(go())
 
 
-@pytest.mark.skipif(not NOTES_MODULE.exists(), reason="paperkit/notes.py (the NoteStore) is not written yet")
 def test_notes_saved_with_ctrl_s_are_in_the_real_store(data_dir):
     async def go():
         app = PaperkitApp(data_dir=data_dir)

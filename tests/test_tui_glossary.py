@@ -20,14 +20,7 @@ from textual.css.query import NoMatches
 from textual.widgets import DataTable, Input, Label, Select, Static
 from tui_helpers import run, until
 
-try:
-    import paperkit.notes  # noqa: F401
 
-    HAVE_NOTES = True
-except ImportError:  # the store is written in another change
-    HAVE_NOTES = False
-
-needs_notes = pytest.mark.skipif(not HAVE_NOTES, reason="paperkit/notes.py (the NoteStore) is not there yet")
 
 TIMEOUT = 10.0  # seconds; the first look-up loads the glossary (~0.2 s)
 
@@ -334,7 +327,6 @@ def test_a_failing_lookup_is_a_message_not_a_crash(tmp_path, monkeypatch):
 # -- notes ------------------------------------------------------------------------------------
 
 
-@needs_notes
 def test_a_symbol_note_is_saved_and_listed(tmp_path):
     async def main():
         app = PaperkitApp(data_dir=tmp_path)
@@ -394,7 +386,6 @@ def test_a_symbol_note_is_saved_and_listed(tmp_path):
     run(main())
 
 
-@needs_notes
 def test_a_symbol_note_survives_a_restart(tmp_path):
     async def write():
         app = PaperkitApp(data_dir=tmp_path)

@@ -286,8 +286,6 @@ def test_bad_files_give_one_message_each_and_the_app_carries_on(tmp_path):
 
 
 def test_library_lists_the_opened_pdf(tmp_path):
-    if not (ROOT / "paperkit/notes.py").is_file():
-        pytest.skip("paperkit/notes.py (the notes store) is not written yet: the library cannot list PDFs")
     pdf = FIXTURES / "twocol.pdf"
 
     async def scenario():

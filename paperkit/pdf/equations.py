@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from .layout import Line, PageLayout, Row
+from .layout import PageLayout, Row
 from .model import Box, DetectedEquation
 
 LABEL = re.compile(r"\(((?:[A-Z]\.)?\d{1,3}(?:\.\d{1,3})?[a-z]?)\)$")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from statistics import median
 
 from .model import Box
 
