@@ -3,7 +3,6 @@ demo (result widgets appear), cancelling one, failing ones (the app carries on),
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Static, TextArea
@@ -382,7 +381,6 @@ def test_helpers():
 
 HYGIENE_PROBE = """
 import asyncio, json, sys, tempfile
-from pathlib import Path
 from paperkit.tui.app import PaperkitApp
 
 async def go():
