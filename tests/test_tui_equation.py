@@ -381,6 +381,7 @@ def test_helpers():
 
 HYGIENE_PROBE = """
 import asyncio, json, sys, tempfile
+from pathlib import Path
 from paperkit.tui.app import PaperkitApp
 
 async def go():
