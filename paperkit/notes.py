@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import tempfile
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -476,3 +477,38 @@ class _Titles:
                 name = ""
         where = f"page {page[1:]}" if page[:1] == "p" and page[1:].isdigit() else page
         return ", ".join(x for x in (name, where) if x)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, flush it to disk, then ``os.replace`` it in:
+    a crash leaves the old file whole. The file keeps its permissions; failures are one-line UserErrors."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise UserError(f"{path} is a folder, not a file")
+    if not folder.is_dir():
+        raise UserError(f"no folder {folder} to write {path.name} in")
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise UserError(f"cannot write in {folder}: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from paperkit import notes as notes_module
-from paperkit.cli import notes_cmd
 from paperkit.errors import UserError
 from paperkit.notes import FILENAME, MIGRATIONS, Note, NoteStore, NotesSchemaError, migrate
 
@@ -531,7 +530,7 @@ def test_cli_export_goes_through_a_temp_file_and_os_replace(capsys, tmp_path, mo
         calls.append((Path(src), Path(dst)))
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(notes_cmd.os, "replace", failing_replace)
+    monkeypatch.setattr(os, "replace", failing_replace)
     code, _, err = cli(capsys, "notes", "export", "--out", str(target))
     assert code == 2 and "No space left on device" in err
     assert calls and calls[0][1] == target and calls[0][0].parent == tmp_path and calls[0][0] != target

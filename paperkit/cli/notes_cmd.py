@@ -11,10 +11,8 @@ Notes live in ``notes.sqlite3`` in the user data folder (``$PAPERKIT_DATA_DIR`` 
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 from ..errors import UserError
@@ -138,41 +136,11 @@ def _export(store, out: str | None) -> int:
         sys.stdout.write(markdown)
         return 0
     path = Path(out).expanduser()
+    if path.is_dir():
+        raise UserError(f"{path} is a folder: give a file name to --out")
+    from ..notes import write_atomically
+
     write_atomically(path, markdown)
     count = len(store.list())
     print(f"wrote {count} note{'s' if count != 1 else ''} to {path}")
     return 0
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, flush it to disk, then ``os.replace`` it in."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise UserError(f"{path} is a folder: give a file name to --out")
-    if not folder.is_dir():
-        raise UserError(f"no folder {folder} to write {path.name} in")
-    try:
-        mode = path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise UserError(f"cannot write in {folder}: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
-        raise

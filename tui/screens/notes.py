@@ -4,8 +4,6 @@ deletes it (after asking), ``x`` exports every note as Markdown to the data fold
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from rich.text import Text
@@ -235,7 +233,11 @@ class NotesScreen(Screen):
             markdown = store.export_markdown()
             where = getattr(store, "path", None)  # the database file: the export goes beside it
             folder = Path(where).parent if where else _data_dir(self.app)
-            path = _write_atomically(folder / EXPORT_NAME, markdown)
+            from paperkit.notes import write_atomically
+
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / EXPORT_NAME
+            write_atomically(path, markdown)
         except Exception as exc:
             self.notify(f"Export failed: {exc}", severity="error", markup=False)
             return
@@ -249,19 +251,3 @@ def _data_dir(app) -> Path:
     from paperkit.notes import data_dir
 
     return data_dir()
-
-
-def _write_atomically(path: Path, text: str) -> Path:
-    """Write to a temporary file beside ``path`` and rename it over: a crash leaves the old export."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".notes-", suffix=".md", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
