@@ -121,7 +121,7 @@ def evaluate(fixtures: Path = FIXTURES) -> list[Result]:
                 else:
                     bbox, source = fallback_box(raw, label_bbox, page.rect.width), "fallback"
                 glyphs = [g for g in extract.glyphs_in(raw, bbox) if not extract.contains_center(label_bbox, g.bbox)]
-                rules = extract.rules_in(page, bbox)
+                rules = extract.rules_in(page.get_cdrawings(), bbox)
                 t0 = time.perf_counter()
                 predicted = to_latex(glyphs, rules)
                 seconds = time.perf_counter() - t0

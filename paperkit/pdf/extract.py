@@ -47,15 +47,13 @@ def glyphs_in(raw: dict, box: Box) -> list[Glyph]:
     return out
 
 
-def rules_in(drawings, box: Box, thickness: float = 2.0) -> list[Rule]:
+def rules_in(drawings: list[dict], box: Box, thickness: float = 2.0) -> list[Rule]:
     """Straight horizontal or vertical strokes and thin filled rectangles inside ``box``.
 
     pdfTeX draws fraction bars, radical vinculums and \\overline as filled rectangles; other
     producers stroke a line. Both become one ``Rule`` with the box of the ink. ``drawings`` is
-    ``page.get_cdrawings()``, read once per page (or the page itself).
+    ``page.get_cdrawings()``, read once per page.
     """
-    if not isinstance(drawings, list):  # a pymupdf page
-        drawings = drawings.get_cdrawings()
     out: list[Rule] = []
     for path in drawings:
         rect = path["rect"]
@@ -77,10 +75,8 @@ def rules_in(drawings, box: Box, thickness: float = 2.0) -> list[Rule]:
     return [r for r in out if contains_center(box, r.bbox)]
 
 
-def horizontal_rules(drawings, min_length: float = 20.0) -> list[Box]:
+def horizontal_rules(drawings: list[dict], min_length: float = 20.0) -> list[Box]:
     """Boxes of the page's long horizontal rules (table rules, header rules), for telling tables apart."""
-    if not isinstance(drawings, list):  # a pymupdf page
-        drawings = drawings.get_cdrawings()
     out: list[Box] = []
     for path in drawings:
         for item in path["items"]:

@@ -20,6 +20,8 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
+from .page_image import image_class  # the terminal-graphics choice the page images made
+
 MAX_IMAGE_ROWS = 36  # terminal rows an image may take at most (half-blocks: two pixels a row)
 PLOT_ROWS = 16
 
@@ -89,13 +91,6 @@ class DemoImage(Widget):
             if (child.styles.width, child.styles.height) != (w, h):
                 child.styles.width, child.styles.height = w, h
 
-
-def image_class():
-    """textual-image's widget class, as the page images choose it (``page_image.image_class``):
-    the one its terminal probe chose before the app started, else half-blocks."""
-    from .page_image import image_class as shared
-
-    return shared()
 
 
 def series_plots(series: dict[str, dict]) -> dict[str, list[tuple[str, dict]]]:
