@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from ..render.tables import LATEX_OPERATORS
+
 TOKEN = re.compile(r"\\[A-Za-z]+\*?|\\.|[{}]|\s+|.", re.S)
 SYNONYMS = {
     "\\overline": "\\bar", "\\widehat": "\\hat", "\\widetilde": "\\tilde", "\\vec": "\\vec",
@@ -23,10 +25,6 @@ DROP = {"\\left", "\\right", "\\big", "\\Big", "\\bigg", "\\Bigg", "\\bigl", "\\
 ONE_ARGUMENT = {"\\bar", "\\hat", "\\tilde", "\\dot", "\\ddot", "\\vec", "\\check", "\\breve", "\\acute", "\\grave",
                 "\\mathbb", "\\mathcal", "\\mathbf", "\\boldsymbol", "\\mathrm", "\\mathfrak", "\\mathscr", "\\mathsf",
                 "\\mathtt", "\\mathit", "\\operatorname", "\\sqrt", "\\underline", "\\text"}
-
-
-OPERATOR_WORDS = ("arccos", "arcsin", "arctan", "arg", "cos", "cosh", "det", "dim", "exp", "inf", "lim", "log", "ln",
-                  "max", "min", "sin", "sinh", "sup", "tan", "tanh", "Pr")
 
 
 def tokens(latex: str) -> list[str]:
@@ -57,7 +55,7 @@ def latex_key(latex: str) -> str:
         i += 1
     text = ""
     joined = " ".join(out)
-    for word in OPERATOR_WORDS:  # \mathrm{log} is \log
+    for word in LATEX_OPERATORS:  # \mathrm{log} is \log
         joined = joined.replace("\\mathrm { " + " ".join(word) + " }", "\\" + word)
     out = [t for t in TOKEN.findall(joined) if not t.isspace()]
     for tok in out:

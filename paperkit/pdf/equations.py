@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from ..render.tables import LATEX_OPERATORS
 from .layout import PageLayout, Row
 from .model import Box, DetectedEquation
 
@@ -26,9 +27,9 @@ LABEL = re.compile(r"\(((?:[A-Z]\.)?\d{1,3}(?:\.\d{1,3})?[a-z]?)\)$")
 MATH_FONT = re.compile(r"(?:^|\+)(?:CMMI|CMSY|CMEX|CMBSY|MSBM|MSAM|EUSM|EUFM|EUEX|RSFS|STMARY|WASY|TXSY|TXEX|PXSY|PXEX|"
                        r"LINE|Symbol|MTSY|MTEX|RMTMI)|Math", re.I)
 WORD = re.compile(r"[A-Za-z]{2,}(?![A-Za-z]|\s*\()")  # a word applied to "(" is a function name
-OPERATOR_NAMES = frozenset(
-    "arg argmax argmin cos cosh det diag dim exp inf lim log max min sin sinh softmax sup tan tanh tr "
-    "var cov std clip sign relu sigmoid".split())
+# operator and function names, which are not prose words: LaTeX's own and the usual ML ones
+OPERATOR_NAMES = frozenset(w.lower() for w in LATEX_OPERATORS) | frozenset(
+    "argmax argmin diag tr softmax var cov std clip sign relu sigmoid".split())
 
 
 def _word_counts(row: Row) -> tuple[int, float]:

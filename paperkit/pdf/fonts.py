@@ -308,11 +308,6 @@ ACCENTS = {
 
 LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
 
-# Names of upright words that LaTeX has an operator for (\log…); other upright words become \mathrm.
-OPERATOR_NAMES = frozenset(
-    "arccos arcsin arctan arg cos cosh cot coth csc deg det dim exp gcd hom inf ker lg lim liminf limsup ln "
-    "log max min Pr sec sin sinh sup tan tanh".split()
-)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..render.tables import LATEX_OPERATORS
 from . import fonts
 from .model import Glyph, MathSymbol, Rule
 
@@ -1058,7 +1059,7 @@ def _merge_words(items: list[_Item], size: float) -> list[_Item]:
         words.append(current)
         text_font = letters[0].role == "text"
         merged = _Item(letters[0], list(run[-1].subs), list(run[-1].sups), x1=letters[-1].x1, words=" ".join(words))
-        if len(words) == 1 and words[0] in fonts.OPERATOR_NAMES and not text_font:
+        if len(words) == 1 and words[0] in LATEX_OPERATORS and not text_font:
             merged.latex, merged.kind = "\\" + words[0], "op"
         elif len(words) == 1 and not text_font:
             merged.latex = rf"\mathrm{{{_escape(words[0])}}}"
@@ -1230,9 +1231,9 @@ def math_symbols(glyphs: Sequence[Glyph]) -> list[MathSymbol]:
             if word.lower() in _PROSE_WORDS or a.role == "text" or a.size < 0.85 * main_size:
                 continue  # commentary ("where", \text{…}) and index labels (θ_old, x_data) are not symbols
             applied = n + 1 < len(merged) and merged[n + 1].base.char in "([{"
-            if word not in fonts.OPERATOR_NAMES and not applied and len(word) > 1:
+            if word not in LATEX_OPERATORS and not applied and len(word) > 1:
                 continue  # a named function is applied (softmax(x), KL[·]); a bare word is a note
-            latex = "\\" + word if word in fonts.OPERATOR_NAMES else (
+            latex = "\\" + word if word in LATEX_OPERATORS else (
                 rf"\text{{{word}}}" if a.role == "text" else rf"\mathrm{{{word}}}")
             char, style = word, "upright"
         else:

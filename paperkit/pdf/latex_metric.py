@@ -39,6 +39,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..render.tables import LATEX_OPERATORS
+
 _TOKEN = re.compile(r"\\[A-Za-z]+\*?|\\.|[^\s]", re.S)
 
 DROP = frozenset(
@@ -60,11 +62,6 @@ SYNONYMS = {
     r"\textbf": r"\mathbf", r"\textit": r"\mathit", r"\textsf": r"\mathsf", r"\texttt": r"\mathtt",
     r"\emptyset": r"\emptyset", r"\lnot": r"\neg", r"\implies": r"\Longrightarrow", r"\cdotp": r"\cdot",
 }
-
-OPERATOR_WORDS = frozenset(
-    "arccos arcsin arctan arg cos cosh cot coth csc deg det dim exp gcd hom inf ker lg lim liminf limsup ln "
-    "log max min Pr sec sin sinh sup tan tanh".split()
-)
 
 ACCENT_COMMANDS = frozenset(
     r"\bar \hat \tilde \dot \ddot \dddot \vec \check \breve \acute \grave \mathring \widehat \widetilde "
@@ -164,7 +161,7 @@ def normalize(tokens: Sequence[str]) -> list[str]:
             out += [r"\int"] * (2 if t == r"\iint" else 3)
             i += 1
             continue
-        if t.startswith("\\") and t[1:] in OPERATOR_WORDS:
+        if t.startswith("\\") and t[1:] in LATEX_OPERATORS:
             out += [r"\mathrm", "{", *t[1:], "}"]
             i += 1
             continue

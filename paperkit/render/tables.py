@@ -34,6 +34,13 @@ SPACED = {
     "setminus", "mid", "gg", "ll", "land", "lor", "wedge", "vee",
 }
 
+# LaTeX's named operators (\log, \max, …): upright words that have a command of their own. The PDF
+# engine writes such a word as its command, the LaTeX metric and the glossary read \mathrm{log} as \log.
+LATEX_OPERATORS = frozenset(
+    "arccos arcsin arctan arg cos cosh cot coth csc deg det dim exp gcd hom inf ker lg lim liminf limsup ln "
+    "log max min Pr sec sin sinh sup tan tanh".split()
+)
+
 FUNCTION_NAMES = {
     "log", "ln", "exp", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
     "min", "max", "arg", "argmin", "argmax", "det", "dim", "lim", "sup", "inf", "Pr", "deg", "ker",
