@@ -225,10 +225,6 @@ class Glossary:
         asked = {folded}
         if not found or max(found.values()) < 0.75:
             corrected = self._correct(words)
-
-            def scores_strong(words_: list[str]) -> bool:  # the corrected words found the entry
-                return " ".join(words_) in self.by_phrase
-
             if corrected != words:
                 phrase = " ".join(corrected)
                 asked.add(phrase)
@@ -236,7 +232,7 @@ class Glossary:
                     add(i, 0.9 * score, "typo")  # "alhpa" → the entry named "alpha" itself
                 for i, sc in self._score_words(corrected).items():
                     add(i, 0.85 * sc, "typo")
-            if not scores_strong(corrected):
+            if " ".join(corrected) not in self.by_phrase:  # the corrected words did not name an entry
                 self._fuzzy_phrase(folded, add)
         for i, sc in found.items():
             add(i, sc, "meaning" if sc < 0.8 else "alias")

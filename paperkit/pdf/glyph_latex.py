@@ -788,16 +788,22 @@ def _claim_arrays(atoms: list[Atom], size: float) -> list[Atom]:
     return [a for a in atoms if id(a) not in gone] + made
 
 
+def _gaps_split(values: list[float], gap: float) -> list[list[float]]:
+    """Sorted baselines cut into groups wherever two neighbours are more than ``gap`` apart."""
+    groups: list[list[float]] = [[values[0]]]
+    for y in values[1:]:
+        if y - groups[-1][-1] > gap:
+            groups.append([y])
+        else:
+            groups[-1].append(y)
+    return groups
+
+
 def _array_rows(content: list[Atom], size: float) -> list[list[Atom]]:
     mains = sorted(a.y for a in content if a.size >= 0.9 * size and a.role != "ex" and a.kind != "struct")
     if not mains:
         return [content] if content else []
-    centers: list[list[float]] = [[mains[0]]]
-    for y in mains[1:]:
-        if y - centers[-1][-1] > 0.8 * size:
-            centers.append([y])
-        else:
-            centers[-1].append(y)
+    centers = _gaps_split(mains, 0.8 * size)
     if len(centers) < 2:
         return [content]
     mids = [sum(c) / len(c) for c in centers]
@@ -853,12 +859,7 @@ def _split_lines(atoms: list[Atom], size: float) -> list[list[Atom]]:
     mains = sorted({round(a.y, 1) for a in atoms if a.size >= 0.9 * size and a.role != "ex" and a.kind != "struct"})
     if not mains:
         return [atoms]
-    clusters: list[list[float]] = [[mains[0]]]
-    for y in mains[1:]:
-        if y - clusters[-1][-1] > 1.05 * size:
-            clusters.append([y])
-        else:
-            clusters[-1].append(y)
+    clusters = _gaps_split(mains, 1.05 * size)
     if len(clusters) == 1:
         return [atoms]
     # a line needs a few atoms of its own to count (a lone numerator is not a line)
