@@ -58,8 +58,7 @@ def test_equation_shows_latex_renderings_meaning_symbols_and_code(data_dir):
     eq = load_catalog().equation("ddpm.4")
 
     async def go():
-        app = PaperkitApp(data_dir=data_dir)
-        app._notes = FakeNotes()
+        app = PaperkitApp(data_dir=data_dir, notes=FakeNotes())
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await open_equation(app, pilot, "ddpm.4")
             assert "DDPM (4)" in text_of(screen.query_one("#eq-title"))
@@ -89,8 +88,7 @@ def test_equation_shows_latex_renderings_meaning_symbols_and_code(data_dir):
 
 def test_2d_rendering_appears_where_sympy_parses(data_dir):
     async def go():
-        app = PaperkitApp(data_dir=data_dir)
-        app._notes = FakeNotes()
+        app = PaperkitApp(data_dir=data_dir, notes=FakeNotes())
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await open_equation(app, pilot, "ddim.12")
             box = screen.query_one("#eq-2d", Static)
@@ -101,8 +99,7 @@ def test_2d_rendering_appears_where_sympy_parses(data_dir):
 
 def test_unknown_equation_gives_a_message_and_the_app_carries_on(data_dir):
     async def go():
-        app = PaperkitApp(data_dir=data_dir)
-        app._notes = FakeNotes()
+        app = PaperkitApp(data_dir=data_dir, notes=FakeNotes())
         async with app.run_test(size=(80, 24)) as pilot:
             screen = await open_equation(app, pilot, "ddpm.nope")
             assert "no equation" in text_of(screen.query_one("#eq-error"))
@@ -114,8 +111,7 @@ def test_unknown_equation_gives_a_message_and_the_app_carries_on(data_dir):
 
 def test_run_a_quick_demo_shows_its_result(data_dir):
     async def go():
-        app = PaperkitApp(data_dir=data_dir)
-        app._notes = FakeNotes()
+        app = PaperkitApp(data_dir=data_dir, notes=FakeNotes())
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await open_equation(app, pilot, "ddpm.schedule")
             panel = screen.query_one(RunPanel)
@@ -138,8 +134,7 @@ def test_run_a_quick_demo_shows_its_result(data_dir):
 
 def test_run_shows_images_and_tables(data_dir):
     async def go():
-        app = PaperkitApp(data_dir=data_dir)
-        app._notes = FakeNotes()
+        app = PaperkitApp(data_dir=data_dir, notes=FakeNotes())
         async with app.run_test(size=(80, 24)) as pilot:
             screen = await open_equation(app, pilot, "ddpm.4")
             panel = screen.query_one(RunPanel)
@@ -163,8 +158,7 @@ def test_run_shows_images_and_tables(data_dir):
 
 def test_escape_cancels_a_running_demo_and_the_app_stays_responsive(data_dir):
     async def go():
-        app = PaperkitApp(data_dir=data_dir)
-        app._notes = FakeNotes()
+        app = PaperkitApp(data_dir=data_dir, notes=FakeNotes())
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await open_equation(app, pilot, "ddpm.alg2")
             panel = screen.query_one(RunPanel)
@@ -187,8 +181,7 @@ def test_escape_cancels_a_running_demo_and_the_app_stays_responsive(data_dir):
 
 def test_cancel_before_the_demo_starts(data_dir):
     async def go():
-        app = PaperkitApp(data_dir=data_dir)
-        app._notes = FakeNotes()
+        app = PaperkitApp(data_dir=data_dir, notes=FakeNotes())
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await open_equation(app, pilot, "ddpm.alg2")
             panel = screen.query_one(RunPanel)
@@ -215,8 +208,7 @@ def test_a_failing_demo_shows_one_message_and_the_app_carries_on(data_dir, monke
     monkeypatch.setattr(demos, "run_demo", boom)
 
     async def go():
-        app = PaperkitApp(data_dir=data_dir)
-        app._notes = FakeNotes()
+        app = PaperkitApp(data_dir=data_dir, notes=FakeNotes())
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await open_equation(app, pilot, "ddpm.schedule")
             panel = screen.query_one(RunPanel)
@@ -240,8 +232,7 @@ def test_a_failing_demo_shows_one_message_and_the_app_carries_on(data_dir, monke
 
 def test_a_missing_device_is_one_line(data_dir):
     async def go():
-        app = PaperkitApp(data_dir=data_dir)
-        app._notes = FakeNotes()
+        app = PaperkitApp(data_dir=data_dir, notes=FakeNotes())
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await open_equation(app, pilot, "ddpm.schedule")
             panel = screen.query_one(RunPanel)
@@ -270,8 +261,7 @@ def test_choosing_a_symbol_opens_the_glossary(data_dir):
     eq = load_catalog().equation("ddpm.4")
 
     async def go():
-        app = PaperkitApp(data_dir=data_dir)
-        app._notes = FakeNotes()
+        app = PaperkitApp(data_dir=data_dir, notes=FakeNotes())
         opened = []
         app.open_glossary = lambda query="", paper=None: opened.append((query, paper))
         async with app.run_test(size=(120, 40)) as pilot:
@@ -290,9 +280,8 @@ def test_choosing_a_symbol_opens_the_glossary(data_dir):
 
 def test_notes_load_and_save_with_ctrl_s(data_dir):
     async def go():
-        app = PaperkitApp(data_dir=data_dir)
         store = FakeNotes({"eq:ddpm.4": "first thought"})
-        app._notes = store
+        app = PaperkitApp(data_dir=data_dir, notes=store)
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await open_equation(app, pilot, "ddpm.4")
             area = screen.query_one("#eq-notes", TextArea)
@@ -317,8 +306,7 @@ def test_notes_unavailable_is_a_notice_not_a_crash(data_dir):
             pass
 
     async def go():
-        app = PaperkitApp(data_dir=data_dir)
-        app._notes = Broken()
+        app = PaperkitApp(data_dir=data_dir, notes=Broken())
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await open_equation(app, pilot, "ddpm.4")
             assert any("Notes are unavailable" in str(n.message) for n in app._notifications)
@@ -345,15 +333,13 @@ def test_notes_saved_with_ctrl_s_are_in_the_real_store(data_dir):
 
 def test_wide_layout_puts_code_and_demo_beside_the_equation(data_dir):
     async def go():
-        app = PaperkitApp(data_dir=data_dir)
-        app._notes = FakeNotes()
+        app = PaperkitApp(data_dir=data_dir, notes=FakeNotes())
         async with app.run_test(size=(200, 50)) as pilot:
             screen = await open_equation(app, pilot, "ddim.12")
             assert screen.has_class("-wide")
             left, right = screen.query_one("#eq-left"), screen.query_one("#eq-right")
             assert right.region.x > left.region.x and right.region.y == left.region.y
-        app = PaperkitApp(data_dir=data_dir)
-        app._notes = FakeNotes()
+        app = PaperkitApp(data_dir=data_dir, notes=FakeNotes())
         async with app.run_test(size=(80, 24)) as pilot:
             screen = await open_equation(app, pilot, "ddim.12")
             assert screen.has_class("-narrow")

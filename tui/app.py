@@ -31,11 +31,12 @@ class PaperkitApp(App):
         Binding("q", "quit", "Quit", tooltip="Leave paperkit (notes are already saved)"),
     ]
 
-    def __init__(self, open_target: str | None = None, data_dir: Path | None = None):
+    def __init__(self, open_target: str | None = None, data_dir: Path | None = None, notes=None):
+        """``notes``: a store with NoteStore's methods; by default the SQLite one in ``data_dir``."""
         super().__init__()
         self.open_target = open_target
         self.data_dir = data_dir
-        self._notes = None
+        self._notes = notes
 
     # -- services ------------------------------------------------------------------------------
     @property
