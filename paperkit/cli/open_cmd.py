@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from ..pdf.document import open_pdf
     from ..pdf.fetch import arxiv_url, resolve
     from .fetch_cmd import ProgressBar
-    from .pdf_cmd import _summary
+    from .pdf_cmd import print_summary
 
     try:
         url = arxiv_url(args.paper)
@@ -46,4 +46,4 @@ def run(args: argparse.Namespace) -> int:
     if in_app:
         return run_app(str(path))
     with open_pdf(path, name=str(path)) as doc:
-        return _summary(doc, args.json)
+        return print_summary(doc, args.json)

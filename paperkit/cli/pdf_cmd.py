@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
             return _search(doc, args.search, args.json)
         if args.render is not None:
             return _render(doc, args)
-        return _summary(doc, args.json)
+        return print_summary(doc, args.json)
 
 
 def _equations(doc, as_json: bool) -> int:
@@ -159,7 +159,7 @@ def summary(doc) -> dict:
     }
 
 
-def _summary(doc, as_json: bool) -> int:
+def print_summary(doc, as_json: bool) -> int:
     info = summary(doc)
     if as_json:
         print_json(info)

@@ -6,6 +6,7 @@ glyphs inside an equation's box become ``Glyph`` objects for the LaTeX reconstru
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -19,19 +20,9 @@ def page_equations(doc: PaperDocument, number: int, latex: bool = True) -> list[
     """The numbered display equations of one page (1-based), with LaTeX and symbols when ``latex``."""
     layout = doc.layout(number)
     page = doc.page(number)
-    drawings_cache: list = []
-
-    def drawings() -> list[dict]:  # read once, and only for pages with a label candidate
-        if not drawings_cache:
-            drawings_cache.append(page.get_cdrawings())
-        return drawings_cache[0]
-
-    long_rules_cache: list = []
-
-    def long_rules() -> list:
-        if not long_rules_cache:
-            long_rules_cache.append(extract.horizontal_rules(drawings()))
-        return long_rules_cache[0]
+    # read once, and only for pages with a label candidate
+    drawings = functools.cache(page.get_cdrawings)
+    long_rules = functools.cache(lambda: extract.horizontal_rules(drawings()))
 
     try:
         found = find_on_page(layout, number, long_rules)
