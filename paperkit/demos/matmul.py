@@ -24,7 +24,7 @@ import time
 
 import torch
 
-from ..lab.bench import LESSON_SHAPES, format_rows, machine_info, run_benchmark, shape_label, targets
+from ..lab.bench import LESSON_SHAPES, machine_info, run_benchmark, shape_label, targets
 from ..lab.broadcasting import explain_broadcast
 from ..lab.frobenius import frobenius_norm
 from .result import DemoResult
@@ -96,8 +96,3 @@ def run(model=None, *, device="cpu", seed: int = 0, steps: int | None = None, ca
         "timings, speed-ups and the targets are in the tables below (they change from run to run)",
     ]
     return result
-
-
-def summary_text(result: DemoResult) -> str:
-    """The benchmark table in human units (µs, ms, ×), as ``bench/matmul.py`` prints it."""
-    return format_rows(result.table("benchmark")["rows"])

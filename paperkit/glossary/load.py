@@ -12,9 +12,6 @@ from importlib import resources
 
 from .model import Clash, Entry
 
-FIELDS = ("key", "chars", "latex", "name", "say", "aliases", "category", "meanings")
-
-
 def _hand_files():
     folder = resources.files("paperkit.symbols")
     return sorted((f for f in folder.iterdir() if f.name.endswith(".toml") and f.name != "clashes.toml"),

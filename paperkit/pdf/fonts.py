@@ -505,7 +505,6 @@ def _cmex_table() -> dict[int, tuple[str, str, str]]:
 
 
 CMEX_TABLE = _cmex_table()
-DISPLAY_OPS = frozenset({71, 73, 75, 77, 79, 88, 89, 90, 91, 92, 93, 94, 95, 97})
 
 # When widths tie, the slot tried first (the commoner in ML papers) for each width class.
 _CMEX_PREFERENCE = [88, 89, 80, 81, 90, 82, 112, 113, 114, 115, 116, 117, 118, 13, 12, 0, 1, 16, 17, 18, 19, 32, 33,
@@ -544,8 +543,3 @@ def cmex_candidates(char: str, width: float, size: float) -> list[int]:
     found.sort(key=lambda c: (order.get(c, 999), c))
     preferred = [c for c in found if c in order]
     return preferred or found
-
-
-def math_font(name: str) -> bool:
-    """A TeX math or symbol font (not a text font used for \\text or digits)."""
-    return font_class(name).role not in ("text",)

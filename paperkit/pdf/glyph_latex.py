@@ -136,7 +136,7 @@ def _ink(info: fonts.SymbolInfo, y: float, s: float) -> tuple[float, float]:
 def _atom(g: Glyph) -> Atom | None:
     cls = fonts.font_class(g.font)
     x0, _, x1, _ = g.bbox
-    ox, oy = g.origin
+    oy = g.origin[1]
     s = g.size
     if cls.encoding == "OMX":
         cands = fonts.cmex_candidates(g.char, x1 - x0, s)
