@@ -142,3 +142,12 @@ def test_demo_links_name_registered_demos_and_back():
         assert spec.equations and set(spec.equations) <= ids, spec.name
         for eid in spec.equations:
             assert CATALOG.equation(eid).demo, f"{eid} is shown by {spec.name} but links no demo"
+
+
+def test_an_equations_rows_are_distinct():
+    """No equation lists one spelling twice (``\\bar\\alpha_t`` and ``\\bar{\\alpha}_t`` count as one)."""
+    from paperkit.catalog.equation_symbols import canonical
+
+    for e in EQUATIONS:
+        spellings = [canonical(s.latex) for s in e.symbols]
+        assert len(spellings) == len(set(spellings)), (e.id, sorted(k for k in spellings if spellings.count(k) > 1))
