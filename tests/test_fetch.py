@@ -3,6 +3,7 @@ clear line for every way a download can fail. Nothing here touches the real netw
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import socket
@@ -85,8 +86,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
-    """Every test caches under tmp_path, and points arXiv at a closed port unless it starts a server."""
+    """Every test caches under tmp_path, keeps its notes (the PDFs opened before) there, and points
+    arXiv at a closed port unless it starts a server."""
     monkeypatch.setenv("PAPERKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("PAPERKIT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PAPERKIT_ARXIV_URL", f"http://127.0.0.1:{_closed_port()}")
 
 
@@ -222,7 +225,106 @@ def test_resolve_paths_and_references(server, tmp_path):
     assert fetch.resolve("cfg") == fetch.pdf_path("cfg") and fetch.cached_path("cfg")
 
 
+# --- a copy already on disk ----------------------------------------------------------------------
+
+
+def _copy(tmp_path, pdf_bytes, name="my-cfg.pdf") -> tuple[Path, str]:
+    """A user's own copy of the CFG PDF, outside the cache, and its sha256."""
+    folder = tmp_path / "papers"
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_bytes(pdf_bytes)
+    return path, hashlib.sha256(pdf_bytes).hexdigest()
+
+
+def test_local_pdf_finds_a_copy_the_reader_identified(tmp_path, pdf_bytes):
+    path, sha = _copy(tmp_path, pdf_bytes)
+    other = {"path": str(tmp_path / "elsewhere.pdf"), "paper_id": "ddim", "sha256": "0" * 64}
+    recent = [other, {"path": str(path), "paper_id": "cfg", "sha256": sha}]
+    assert fetch.local_pdf("cfg", recent) == path
+    assert fetch.local_pdf("2207.12598", recent) == path  # an arXiv id of a catalog paper is that paper
+    assert fetch.local_pdf("2207.12598v1", recent) == path
+    assert fetch.local_pdf("ddim", recent) is None  # the ddim entry's file is not there
+    assert fetch.local_pdf("cfg") is None  # nothing cached, nothing opened before
+    assert fetch.local_pdf("lesson11", recent) is None  # the lesson has no PDF at all
+
+
+def test_local_pdf_matches_a_known_hash_without_a_recorded_paper(tmp_path, pdf_bytes):
+    path, sha = _copy(tmp_path, pdf_bytes)
+    assert sha in CFG.pdf_sha256  # the fixture is arXiv's v1 PDF, whose hash the catalog records
+    assert fetch.local_pdf("cfg", [{"path": str(path), "paper_id": None, "sha256": sha}]) == path
+    assert fetch.local_pdf("ddpm", [{"path": str(path), "paper_id": None, "sha256": sha}]) is None
+
+
+def test_local_pdf_distrusts_a_file_changed_since_or_gone(tmp_path, pdf_bytes):
+    path, sha = _copy(tmp_path, pdf_bytes)
+    recent = [{"path": str(path), "paper_id": "cfg", "sha256": sha}]
+    path.write_bytes(pdf_bytes + b"\n%appended")  # another file now: its hash no longer matches
+    assert fetch.local_pdf("cfg", recent) is None
+    unhashed = [{"path": str(path), "paper_id": "cfg", "sha256": None}]
+    assert fetch.local_pdf("cfg", unhashed) == path  # no hash recorded: it only has to open as a PDF
+    path.write_bytes(b"not a pdf")
+    assert fetch.local_pdf("cfg", unhashed) is None
+    path.unlink()
+    assert fetch.local_pdf("cfg", recent) is None and fetch.local_pdf("cfg", unhashed) is None
+    folder = tmp_path / "folder.pdf"
+    folder.mkdir()
+    assert fetch.local_pdf("cfg", [{"path": str(folder), "paper_id": "cfg", "sha256": None}]) is None
+
+
+def test_local_pdf_prefers_the_cache_and_never_downloads(server, tmp_path, pdf_bytes):
+    path, sha = _copy(tmp_path, pdf_bytes)
+    recent = [{"path": str(path), "paper_id": "cfg", "sha256": sha}]
+    assert fetch.local_pdf("cfg", recent) == path and server.requests == []
+    cached = fetch.fetch_paper("cfg")
+    assert fetch.local_pdf("cfg", recent) == cached and fetch.local_pdf("2207.12598", recent) == cached
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("ref", ["ddpn", "../../etc/passwd", ""])
+def test_local_pdf_bad_reference_is_the_one_line_error(ref):
+    with pytest.raises(UserError, match="cannot fetch"):
+        fetch.local_pdf(ref, [])
+
+
+def test_resolve_uses_a_local_copy_before_fetching(server, tmp_path, pdf_bytes):
+    path, sha = _copy(tmp_path, pdf_bytes)
+    assert fetch.resolve("cfg", recent=[{"path": str(path), "paper_id": "cfg", "sha256": sha}]) == path
+    assert server.requests == []
+
+
 # --- the command line ---------------------------------------------------------------------------
+
+
+def _remember(tmp_path, path: Path, paper_id: str | None, sha: str | None) -> None:
+    """Record ``path`` as the app's reader does when it opens and identifies a PDF."""
+    from paperkit.notes import NoteStore
+
+    with NoteStore.open(tmp_path / "data") as store:
+        store.remember_document(str(path), "Classifier-Free Diffusion Guidance", paper_id, sha)
+
+
+def test_cli_prints_a_copy_opened_before_instead_of_downloading(server, capsys, tmp_path, pdf_bytes):
+    path, sha = _copy(tmp_path, pdf_bytes)
+    _remember(tmp_path, path, "cfg", sha)
+    code, out, err = _cli(capsys, "cfg")
+    assert code == 0 and out == f"{path}\n" and server.requests == []
+    assert "already on disk" in err and str(path) in err and "--force" in err
+    code, out, err = _cli(capsys, "cfg", "--force")  # arXiv's copy into the cache, as asked
+    assert code == 0 and out == f"{fetch.pdf_path('cfg')}\n" and len(server.requests) == 1
+    code, out, err = _cli(capsys, "cfg")  # now the cached download comes first
+    assert code == 0 and out == f"{fetch.pdf_path('cfg')}\n" and "already downloaded" in err
+    code, out, _ = _cli(capsys, "cfg", "--out", str(tmp_path))  # --out: a file there, as asked
+    assert code == 0 and out.strip() == str(tmp_path / f"{CFG.arxiv}{CFG.version}.pdf") and len(server.requests) == 2
+
+
+def test_cli_without_a_notes_database_creates_none(server, capsys, tmp_path):
+    from paperkit.cli.fetch_cmd import recent_documents
+    from paperkit.notes import database_path
+
+    assert recent_documents() == [] and not database_path().exists()
+    assert _cli(capsys, "cfg")[0] == 0 and not database_path().exists()
+
 
 
 def test_cli_prints_the_path_then_says_it_is_cached(server, capsys, pdf_bytes):

@@ -4,6 +4,10 @@ PAPER is a catalog id (ddpm, ddim, diffedit, cfg: the arXiv version the catalog'
 follow) or an arXiv id (``2207.12598``, ``2207.12598v1``, ``cs/0112017``, ``arXiv:…`` or an
 ``arxiv.org/abs/…`` link). The PDF goes to the user cache (``$PAPERKIT_CACHE_DIR`` overrides it) or
 to ``--out``; its path is printed on stdout. Progress goes to stderr.
+
+Without ``--out`` or ``--force`` nothing is downloaded when the paper's PDF is already on disk: in
+the cache, or a file the app opened before and identified as this paper (``local_pdf``); that
+file's path is printed instead, so ``paperkit fetch cfg`` always answers with a PDF of CFG.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..pdf.fetch import arxiv_url, fetch_paper, pdf_path
+from ..pdf.fetch import arxiv_url, cache_dir, fetch_paper, local_pdf, pdf_path
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
@@ -29,6 +33,16 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.out and not args.force:
+        found = local_pdf(args.paper, recent_documents())
+        if found is not None:
+            if found.parent == cache_dir():
+                print("already downloaded (--force downloads it again)", file=sys.stderr)
+            else:
+                print(f"already on disk: {found} (opened in paperkit and identified as this paper); "
+                      "--force downloads arXiv's copy into the cache", file=sys.stderr)
+            print(found)
+            return 0
     dest = None
     if args.out:
         dest = Path(args.out).expanduser()
@@ -45,6 +59,26 @@ def run(args: argparse.Namespace) -> int:
         print("already downloaded (--force downloads it again)", file=sys.stderr)
     print(path)
     return 0
+
+
+def recent_documents(limit: int = 1000) -> list[dict]:
+    """The PDFs the app opened before (the notes store's list, newest first), for ``local_pdf``.
+
+    No notes database yet means none, and no database is created for asking; one that cannot be
+    read means none too (the command goes on to download), with the store's own warnings on stderr.
+    """
+    from ..notes import NoteStore, database_path
+
+    if not database_path().is_file():
+        return []
+    try:
+        with NoteStore.open() as store:
+            for warning in store.warnings:
+                print(f"paperkit: warning: {warning}", file=sys.stderr)
+            return store.recent_documents(limit=limit)
+    except Exception as exc:  # a locked or unreadable database: looking is a nicety, never a failure
+        print(f"paperkit: warning: the list of PDFs opened before is unavailable ({exc})", file=sys.stderr)
+        return []
 
 
 class ProgressBar:

@@ -11,15 +11,20 @@ complete and opens as a PDF with at least one page, so the cache never holds a p
 failed download never replaces a good one. Every failure is a one-line ``UserError``; Ctrl-C removes
 the partial file and lets ``KeyboardInterrupt`` through. ``urllib`` and pymupdf are imported only
 when a download runs or a PDF is checked.
+
+Before fetching, ``local_pdf`` looks for a copy already on disk: the cached download, or a PDF the
+reader opened before and identified as this paper (the notes store's list of recent documents), so
+a user who has ``cfg.pdf`` in their own folder is not sent to arXiv for it again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import secrets
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
 from .. import __version__
@@ -90,6 +95,67 @@ def cached_path(ref: str) -> Path | None:
     return path if path.is_file() and _pdf_problem(path) is None else None
 
 
+def local_pdf(ref: str, recent: Iterable[Mapping] = ()) -> Path | None:
+    """A PDF of ``ref`` already on this machine, or None; never a download.
+
+    ``ref`` is a catalog id or an arXiv id (an arXiv id of a catalog paper counts as that paper).
+    First the cached download; then, newest first, a document from ``recent`` (dicts with ``path``,
+    ``paper_id`` and ``sha256``, as ``NoteStore.recent_documents()`` gives them) that the reader
+    identified as this catalog paper, or whose hash the catalog knows for it. Such a file counts
+    only while it is still there with the hash recorded when it was opened (a file replaced since
+    is not trusted), or, without a recorded hash, while it opens as a PDF. A reference that is
+    neither a catalog id nor an arXiv id is a UserError, as for ``arxiv_id``.
+    """
+    paper = _catalog_paper(ref)
+    if paper is None or paper.arxiv:
+        for key in dict.fromkeys((ref, paper.id) if paper is not None else (ref,)):
+            cached = cached_path(key)  # raises the UserError for an unrecognised reference
+            if cached is not None:
+                return cached
+    if paper is None:
+        return None
+    for doc in recent:
+        sha = doc.get("sha256") or None
+        if doc.get("paper_id") != paper.id and not (sha and sha in paper.pdf_sha256):
+            continue
+        path = Path(str(doc.get("path") or ""))
+        if doc.get("path") and _same_file(path, sha):
+            return path
+    return None
+
+
+def _catalog_paper(ref: str):
+    """The catalog paper ``ref`` names, by id or by arXiv id (any version), else None."""
+    from ..catalog.store import load_catalog
+
+    text = ref.strip()
+    papers = load_catalog().papers
+    for paper in papers:
+        if paper.id == text.lower():
+            return paper
+    try:
+        bare = _ID.fullmatch(arxiv_id(text))["id"]
+    except (UserError, TypeError):
+        return None
+    return next((p for p in papers if p.arxiv == bare), None)
+
+
+def _same_file(path: Path, sha256: str | None) -> bool:
+    """``path`` is a file, with this hash if one was recorded, else one that opens as a PDF."""
+    try:
+        if not path.is_file():
+            return False
+        if sha256:
+            digest = hashlib.sha256()
+            with open(path, "rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    digest.update(block)
+            return digest.hexdigest() == sha256
+    except OSError:
+        return False
+    return _pdf_problem(path) is None
+
+
 def fetch_paper(ref: str, *, force: bool = False, progress: Progress | None = None, timeout: float = 30.0,
                 dest: Path | None = None) -> Path:
     """Download ``ref``'s PDF into the cache (or to ``dest``) and return its path.
@@ -114,9 +180,11 @@ def fetch_paper(ref: str, *, force: bool = False, progress: Progress | None = No
     return download_pdf(url, path, progress=progress, timeout=timeout)
 
 
-def resolve(ref_or_path: str | Path, *, progress: Progress | None = None, timeout: float = 30.0) -> Path:
-    """A local PDF for ``ref_or_path``: the file itself if it exists, else the cached or fetched
-    PDF of a catalog id or arXiv id. A missing file path is a UserError naming it."""
+def resolve(ref_or_path: str | Path, *, progress: Progress | None = None, timeout: float = 30.0,
+            recent: Iterable[Mapping] = ()) -> Path:
+    """A local PDF for ``ref_or_path``: the file itself if it exists, else for a catalog id or arXiv
+    id a copy already on disk (``local_pdf``, with ``recent`` the documents opened before), else the
+    fetched PDF. A missing file path is a UserError naming it."""
     path = Path(ref_or_path).expanduser()
     if path.is_file():
         return path
@@ -127,7 +195,7 @@ def resolve(ref_or_path: str | Path, *, progress: Progress | None = None, timeou
         if text.lower().endswith(".pdf") or os.sep in text or "/" in text:
             raise UserError(f"no such file: {text}") from None
         raise
-    return fetch_paper(text, progress=progress, timeout=timeout)
+    return local_pdf(text, recent) or fetch_paper(text, progress=progress, timeout=timeout)
 
 
 def download_pdf(url: str, dest: Path, *, progress: Progress | None = None, timeout: float = 30.0,

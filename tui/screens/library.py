@@ -1,5 +1,9 @@
 """The first screen: the catalog papers (each opens without its PDF), Lesson 11 as its own entry,
-and the PDFs opened before. Enter opens; ``o`` opens a PDF by path.
+and the PDFs opened before. Enter opens; ``o`` opens a PDF by path, in a box where Tab completes
+the path like a shell (``tui/widgets/path_input.py``) and the matches are listed under it.
+
+Enter in the box opens the file — a file that is not a PDF too, as the reader then says what is
+wrong with it; a folder or a missing file is said so under the box, which stays open to fix it.
 
 It is the screen start-up waits for (bench/startup.py), so it is one list and two lines of text:
 the path box is mounted only when asked for, and the recent PDFs are read just after the paint.
@@ -16,14 +20,21 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 RECENT_HEADING = "recent-heading"
+KEYS = ("[b]Enter[/b] open  [b]o[/b] open a PDF  [b]g[/b] glossary  [b]n[/b] notes  "
+        "[b]ctrl+p[/b] commands  [b]?[/b] help  [b]q[/b] quit")
+PATH_KEYS = "[b]Tab[/b] complete  [b]Enter[/b] open  [b]Esc[/b] cancel"
 
 
 class LibraryScreen(Screen):
     """Catalog papers and recent PDFs."""
 
+    _shown_for: str | None = None  # the path the message under the box is about
+    _path = None  # the PathInput, once made
+    _box = None  # the box holding it and the line under it
+
     BINDINGS = [
         Binding("o", "open_path", "Open PDF…", tooltip="Type the path of a PDF to open"),
-        Binding("escape", "cancel_path", "Cancel", show=False),
+        Binding("escape", "cancel_path", "Cancel", show=False, tooltip="Close the open-a-PDF box"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -31,8 +42,7 @@ class LibraryScreen(Screen):
         # add half again to the time to show this screen
         yield Static("[b]paperkit[/b] — papers · equations · symbols · code", id="title-bar")
         yield OptionList(id="papers")
-        yield Static("[b]Enter[/b] open  [b]o[/b] open a PDF  [b]g[/b] glossary  [b]n[/b] notes  "
-                     "[b]ctrl+p[/b] commands  [b]?[/b] help  [b]q[/b] quit", id="key-bar")
+        yield Static(KEYS, id="key-bar")
 
     def on_mount(self) -> None:
         from paperkit.catalog import load_catalog
@@ -51,6 +61,7 @@ class LibraryScreen(Screen):
         # shown first, or shown again after a PDF was opened: the notes database (recent PDFs) is
         # read just after the paint, as it is secondary and SQLite would delay the first screen
         self.call_after_refresh(self.refresh_recent)
+        self.call_after_refresh(self._path_box)
 
     def refresh_recent(self) -> None:
         papers = self.query_one("#papers", OptionList)
@@ -75,31 +86,76 @@ class LibraryScreen(Screen):
         elif kind == "pdf":
             self.app.open_pdf(Path(value))
 
-    def action_open_path(self) -> None:
-        from textual.widgets import Input
+    def _path_box(self) -> None:
+        """Make the path box and its input, mounted hidden just after the first paint (``on_screen_resume``)."""
+        from textual.containers import Vertical
 
-        found = self.query("#path")
-        box = found.first() if found else None
-        if box is None:
-            box = Input(placeholder="path to a PDF, then Enter (Esc cancels)", id="path")
-            self.mount(box, before=self.query_one("#key-bar"))
-        box.display = True
-        box.focus()
+        from ..widgets.path_input import PathInput
+
+        if self._path is None:
+            self._path = PathInput(placeholder="path to a PDF: Tab completes, Enter opens, Esc cancels", id="path")
+            self._box = Vertical(self._path, Static("", id="path-hint", markup=False), id="path-box")
+            self._box.display = False
+            self.mount(self._box, before=self.query_one("#key-bar"))
+
+    def action_open_path(self) -> None:
+        self._path_box()
+        self._box.display = True
+        self._hint("")
+        self.query_one("#key-bar", Static).update(PATH_KEYS)
+        if self._path.is_mounted:  # focused at once, not a turn later as Widget.focus does: keys typed right after o go to the box
+            self.set_focus(self._path)
+        else:  # o pressed before the box was mounted: focus it as soon as it is
+            self._path.focus()
 
     def action_cancel_path(self) -> None:
-        found = self.query("#path")
-        if found:
-            found.first().display = False
+        if self._box is not None:
+            self._box.display = False
+        self.query_one("#key-bar", Static).update(KEYS)
         self.query_one("#papers", OptionList).focus()
 
+    def _hint(self, text: str, error: bool = False) -> None:
+        found = self.query("#path-hint")
+        if found:
+            hint = found.first()
+            hint.update(text)
+            hint.display = bool(text)
+            hint.set_class(error, "-error")
+
+    def on_path_input_completed(self, event) -> None:
+        from ..widgets.path_input import describe
+
+        completion = event.completion
+        self._hint(describe(completion) if event.listed else "", error=bool(completion.problem))
+
+    def on_input_changed(self, event) -> None:
+        if event.input.id == "path" and event.value != self._shown_for and self.query("#path-hint.-error"):
+            self._hint("")  # an old complaint goes as soon as the path is edited
+
     def on_input_submitted(self, event) -> None:
+        if event.input.id != "path":
+            return
         value = event.value.strip()
         if not value:
+            self._hint("Type the path of a PDF; Tab completes it.")
             return
         target = Path(value).expanduser()
+        if target.is_dir():
+            from ..widgets.path_input import complete, describe
+
+            inside = value if value.endswith("/") else value + "/"
+            self._shown_for = inside  # the Changed this causes keeps the message below
+            event.input.value = inside
+            event.input.cursor_position = len(inside)
+            listing = complete(inside)
+            self._hint(f"{value} is a folder, not a PDF. {describe(listing, 'folders and PDFs in it')}", error=True)
+            return
+        if not target.exists():
+            self._hint(f"No such file: {value}", error=True)
+            return
         if not target.is_file():
-            self.notify(f"No such file: {value}", severity="error", markup=False)
+            self._hint(f"Not a file: {value}", error=True)
             return
         event.input.value = ""
         self.action_cancel_path()
-        self.app.open_pdf(target)
+        self.app.open_pdf(target)  # a file that is not a PDF still opens: the reader says what is wrong

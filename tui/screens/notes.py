@@ -82,6 +82,7 @@ class NotesScreen(Screen):
 
     DEFAULT_CSS = """
     NotesScreen #notes-status {
+        width: 1fr;
         height: auto;
         padding: 0 1;
         color: $text-muted;
@@ -97,7 +98,7 @@ class NotesScreen(Screen):
         Binding("e", "edit", "Edit", tooltip="Edit the highlighted note (ctrl+s saves)"),
         Binding("d", "delete", "Delete", tooltip="Delete the highlighted note (asks first)"),
         Binding("x", "export", "Export", tooltip="Write every note as Markdown to the data folder"),
-        Binding("r", "refresh", "Refresh", tooltip="Read the notes again"),
+        Binding("r", "refresh", "Refresh", show=False, tooltip="Read the notes again (the list is read again whenever it is shown)"),
     ]
 
     def __init__(self) -> None:
@@ -144,7 +145,7 @@ class NotesScreen(Screen):
             self.notes[note.target] = note
             table.add_row(Text(note.target), Text(first), Text(_when(note.updated), style="dim"), key=note.target)
         if not notes:
-            status.update("No notes yet: press n on a symbol in the glossary, or on an equation, to write one.")
+            status.update(f"No notes yet. {how_to_write()}")
             table.add_row(Text("—"), Text("no notes yet", style="bold"), Text(""), key=EMPTY)
         else:
             status.update(f"{len(notes)} note{'s' if len(notes) != 1 else ''} · Enter opens · e edits · "
@@ -243,6 +244,32 @@ class NotesScreen(Screen):
             return
         self.query_one("#notes-status", Label).update(f"Exported to {path}")
         self.notify(f"Notes exported to {path}", title="Markdown written", timeout=10, markup=False)
+
+
+def note_key(screen_class) -> str | None:
+    """The key that writes a note on ``screen_class`` (the first binding whose action is about a
+    note and is not saving one), read from the screen itself so that what this list says stays true."""
+    for binding in screen_class.__dict__.get("BINDINGS", []):
+        action = getattr(binding, "action", "")
+        if "note" in action and "save" not in action and "notes" != action:
+            return binding.key.split(",")[0]
+    return None
+
+
+def how_to_write() -> str:
+    """Where notes are written, with the keys those screens really use."""
+    from .equation import EquationScreen
+    from .glossary import GlossaryScreen
+
+    ways = []
+    eq_key, sym_key = note_key(EquationScreen), note_key(GlossaryScreen)
+    if eq_key:
+        ways.append(f"open an equation (Enter on it in a paper) and press {eq_key}")
+    if sym_key:
+        ways.append(f"in the glossary (g), highlight a symbol and press {sym_key}")
+    if not ways:
+        return "Notes are written on equations and symbols."
+    return "To write one, " + "; or ".join(ways) + ". ctrl+s saves it, and it appears here."
 
 
 def _data_dir(app) -> Path:

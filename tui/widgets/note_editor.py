@@ -1,6 +1,7 @@
 """A small modal editor for one note (``sym:<key>``, ``eq:<id>``, ``paper:<id>``): a TextArea, saved
 with ctrl+s through ``app.notes``. A store that cannot be opened or written gives one clear message;
-the text stays in the editor, so nothing typed is lost."""
+the text stays in the editor, so nothing typed is lost. Esc with unsaved changes asks first (Esc
+again discards them), so a stray Esc never throws a note away."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
+
+
+HINT = "ctrl+s saves · Esc cancels"
+UNSAVED = "Unsaved changes: ctrl+s saves them, Esc again discards them"
 
 
 class NoteEditor(ModalScreen[bool]):
@@ -41,11 +46,15 @@ class NoteEditor(ModalScreen[bool]):
         color: $text-muted;
         width: 1fr;
     }
+    NoteEditor #note-hint.-unsaved {
+        color: $warning;
+        text-style: bold;
+    }
     """
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save note", tooltip="Save the note (it is written to disk at once)", priority=True),
-        Binding("escape", "cancel", "Cancel", tooltip="Close the editor without saving"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close the editor without saving (with unsaved changes, Esc twice)"),
     ]
 
     def __init__(self, target: str, title: str, text: str = "") -> None:
@@ -58,7 +67,7 @@ class NoteEditor(ModalScreen[bool]):
         with Vertical(id="note-box"):
             yield Label(f"Note on {self.note_title}", id="note-title", markup=False)
             yield TextArea(self.initial, id="note-text", soft_wrap=True, show_line_numbers=False)
-            yield Label("ctrl+s save · esc cancel", id="note-hint")
+            yield Label(HINT, id="note-hint")
 
     def on_mount(self) -> None:
         area = self.query_one("#note-text", TextArea)
@@ -76,4 +85,16 @@ class NoteEditor(ModalScreen[bool]):
         self.dismiss(True)
 
     def action_cancel(self) -> None:
+        hint = self.query_one("#note-hint", Label)
+        changed = self.query_one("#note-text", TextArea).text != self.initial
+        if changed and not hint.has_class("-unsaved"):
+            hint.update(UNSAVED)
+            hint.add_class("-unsaved")
+            return
         self.dismiss(False)
+
+    def on_text_area_changed(self) -> None:
+        hint = self.query_one("#note-hint", Label)
+        if hint.has_class("-unsaved"):  # typing again: the next Esc asks again
+            hint.update(HINT)
+            hint.remove_class("-unsaved")
