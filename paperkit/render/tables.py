@@ -86,3 +86,65 @@ FONTS = {
 }
 FONTS["boldsymbol"] = FONTS["bm"] = FONTS["mathbf"]
 PLAIN_TEXT = {"text", "textrm", "mathrm", "operatorname", "mbox", "textit", "textbf", "mathsf", "mathtt", "texttt"}
+
+
+# --- the 2-D renderer's tables (``paperkit.render.layout``); ``to_unicode`` does not use them ---
+
+# symbols LaTeX has that the one-line table above lacks
+MORE_SYMBOLS = {
+    "leftrightarrow": "↔", "Leftrightarrow": "⇔", "longrightarrow": "⟶", "longleftarrow": "⟵",
+    "Longrightarrow": "⟹", "implies": "⟹", "impliedby": "⟸", "uparrow": "↑", "downarrow": "↓",
+    "hookrightarrow": "↪", "cong": "≅", "parallel": "∥", "vdots": "⋮", "ddots": "⋱", "colon": ":",
+    "bot": "⊥", "angle": "∠", "triangle": "△", "square": "□", "Box": "□", "bullet": "•", "div": "÷",
+    "ni": "∋", "owns": "∋", "supset": "⊃", "prec": "≺", "succ": "≻", "preceq": "⪯", "succeq": "⪰",
+    "models": "⊨", "vdash": "⊢", "intercal": "⊺", "dotsb": "⋯", "dotsc": "…", "dotsm": "⋯", "dotsi": "⋯",
+    "dotso": "…", "hdots": "…", "imath": "ı", "jmath": "ȷ", "wp": "℘", "lesssim": "≲", "gtrsim": "≳",
+    "leqslant": "⩽", "geqslant": "⩾", "doteq": "≐", "asymp": "≍", "ominus": "⊖", "oslash": "⊘",
+    "sqcup": "⊔", "sqcap": "⊓", "uplus": "⊎", "diamond": "⋄", "lnot": "¬", "nexists": "∄",
+    "lbrack": "[", "rbrack": "]", "backslash": "\\", "checkmark": "✓", "degree": "°", "dag": "†",
+    "approxeq": "≊", "eqqcolon": "≕", "sqsubseteq": "⊑", "varkappa": "ϰ", "cdotp": "·",
+    "smallsetminus": "∖", "nparallel": "∦", "nsim": "≁", "lll": "⋘", "ggg": "⋙", "upharpoonright": "↾",
+}
+
+# the 2-D renderer's atom classes (TeX's: relations and binary operators get space around them)
+RELATIONS = frozenset(
+    "approx sim simeq propto leq le geq ge neq ne equiv in notin subseteq subset supseteq supset to rightarrow "
+    "leftarrow Rightarrow Leftarrow iff mapsto coloneqq triangleq mid gg ll cong models vdash parallel "
+    "leftrightarrow Leftrightarrow longrightarrow longleftarrow Longrightarrow implies impliedby ni owns prec "
+    "succ preceq succeq lesssim gtrsim leqslant geqslant doteq asymp approxeq eqqcolon sqsubseteq hookrightarrow "
+    "uparrow downarrow nparallel nsim lll ggg".split()
+)
+BINARY = frozenset(
+    "cdot times odot otimes oplus circ pm mp cup cap setminus smallsetminus land lor wedge vee star ast div "
+    "bullet ominus oslash sqcup sqcap uplus diamond".split()
+)
+OPENING = frozenset("langle lfloor lceil lbrace { lvert lVert lbrack".split())
+CLOSING = frozenset("rangle rfloor rceil rbrace } rvert rVert rbrack".split())
+
+# big operators: their limits go above and below in a display, except the integrals' (beside)
+BIG_OPERATORS = {
+    "sum": "∑", "prod": "∏", "coprod": "∐", "int": "∫", "iint": "∬", "iiint": "∭", "oint": "∮",
+    "bigcup": "⋃", "bigcap": "⋂", "bigoplus": "⨁", "bigotimes": "⨂", "bigodot": "⨀", "bigvee": "⋁",
+    "bigwedge": "⋀", "bigsqcup": "⨆", "biguplus": "⨄",
+}
+INTEGRALS = frozenset({"int", "iint", "iiint", "oint"})
+# named operators whose subscript goes underneath in a display (\lim_{n\to\infty}, \max_D)
+LIMIT_OPERATORS = frozenset("lim liminf limsup max min sup inf argmax argmin det gcd Pr".split())
+
+# a delimiter grown to several rows: (top, extension, bottom, middle or None)
+TALL_DELIMITERS = {
+    "(": ("⎛", "⎜", "⎝", None), ")": ("⎞", "⎟", "⎠", None),
+    "[": ("⎡", "⎢", "⎣", None), "]": ("⎤", "⎥", "⎦", None),
+    "{": ("⎧", "⎪", "⎩", "⎨"), "}": ("⎫", "⎪", "⎭", "⎬"),
+    "⌊": ("⎢", "⎢", "⎣", None), "⌋": ("⎥", "⎥", "⎦", None),
+    "⌈": ("⎡", "⎢", "⎢", None), "⌉": ("⎤", "⎥", "⎥", None),
+    "|": ("│", "│", "│", None), "‖": ("‖", "‖", "‖", None), "∣": ("│", "│", "│", None),
+    "⟨": ("╱", "│", "╲", "⟨"), "⟩": ("╲", "│", "╱", "⟩"),
+    "/": ("╱", "╱", "╱", None), "\\": ("╲", "╲", "╲", None),
+}
+# accents over a base wider than one character: the mark drawn on the row above
+WIDE_ACCENTS = {
+    "bar": "_", "overline": "_", "hat": "^", "widehat": "^", "tilde": "~", "widetilde": "~", "dot": "˙",
+    "ddot": "¨", "vec": "→", "overrightarrow": "→", "overleftarrow": "←", "check": "ˇ", "breve": "˘",
+    "acute": "´", "grave": "`",
+}

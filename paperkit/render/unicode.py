@@ -87,8 +87,13 @@ def _tokens(nodes) -> list[_Tok]:
         elif kind == "LatexMathNode":
             toks.append(_Tok(_render(node.nodelist)))
         elif kind == "LatexSpecialsNode":
-            toks.append(_Tok(node.specials_chars))
-        # comments and environments are not expected in an equation and are dropped
+            if node.specials_chars == "&":
+                toks.append(_Tok("", "space"))  # an alignment point: a space between the columns
+            else:
+                toks.append(_Tok(node.specials_chars))
+        elif kind == "LatexEnvironmentNode":
+            toks.append(_Tok(_render(node.nodelist)))  # cases, matrices, aligned lines: their content
+        # comments are dropped
     return _merge_macro_groups(toks)
 
 
