@@ -1,11 +1,15 @@
-"""``RunPanel``: run one demo from the equation panel — Run, progress, cancel, the device — and show its result.
+"""``RunPanel``: run one demo from the equation panel (or the Lesson 11 page) — Run, progress,
+cancel, the device — and open its result full screen when it is done.
 
-The demo runs in a thread worker (``paperkit.demos.run_demo``, which imports torch ≈ 2.3 s and loads
-the digits model): nothing heavy is imported on the UI thread. The demo's ``callback(step, total,
-info)`` posts progress to the UI (throttled); ``cancel()`` sets the ``threading.Event`` passed as
-the demo's cancel flag, so it raises ``Cancelled`` between two steps. Every failure — a NaN
-(``NonFiniteError``), a device that is not there (``UserError``), CUDA out of memory, any other
-exception — ends as one line in the panel and a notification; the app carries on.
+The demo runs in the session's demo process (``paperkit.runner``: a run there costs what it costs
+from the command line; in a thread of the app it took 2.5× as long). A thread worker here waits on
+that process: it posts progress to the UI (throttled there to ~20 updates a second), and ``cancel()``
+sets the flag the worker passes on, so the demo stops between two steps. Every failure — a NaN, a
+device that is not there, CUDA out of memory, a demo process that died, any other exception — ends
+as one line in the panel and a notification; the app carries on.
+
+When a run finishes the result opens in ``ResultScreen`` (if the panel's screen is still the one
+shown); the panel keeps a one-line summary, and ``v`` (or the View button) shows the result again.
 """
 
 from __future__ import annotations
@@ -13,14 +17,18 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Checkbox, ProgressBar, Select, Static
+
+from paperkit.runner.failures import describe_failure as describe_error  # plain Python, no torch
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")  # paperkit.device.DEVICES (that module imports nothing heavy
 # at module level either, but keeping the tuple here spares the import until a run)
@@ -33,10 +41,6 @@ DEVICE_HELP = {
 # "quick" step counts for the sampling demos: a few seconds on a CPU instead of the paper's full count
 QUICK_STEPS = {"ddpm": 100, "ddim": 20, "inversion": 20, "diffedit": 20, "cfg": 10, "norm_rescale": 10,
                "decreasing_guidance": 10, "interpolation": 10}
-PROGRESS_EVERY_S = 0.05  # at most ~20 progress updates a second reach the UI
-
-_MODELS: dict[str, Any] = {}  # the digits model per device, loaded once per session (in the worker)
-_MODELS_LOCK = threading.Lock()
 
 
 def quick_steps(spec) -> int | None:
@@ -46,21 +50,39 @@ def quick_steps(spec) -> int | None:
     return min(spec.default_steps, QUICK_STEPS.get(spec.name, max(5, spec.default_steps // 5)))
 
 
-def describe_error(exc: BaseException, demo: str) -> str:
-    """One line for the panel: what failed, in the user's words."""
-    name = type(exc).__name__
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    if name == "UserError":
-        return text.replace("--device ", "device ")
-    if name == "NonFiniteError":
-        return text
-    if name == "OutOfMemoryError" or "out of memory" in text.lower():
-        return f"{demo}: out of GPU memory — switch the device to cpu or use quick steps"
-    if isinstance(exc, ValueError):
-        return f"{demo}: {text}"
-    if "CUDA" in text or "cuda" in text:
-        return f"{demo}: CUDA failed ({text}) — switch the device to cpu"
-    return f"{demo} failed: {name}: {text}" if text else f"{demo} failed: {name}"
+def describe_spec(spec, steps: int | None) -> str:
+    """What the demo will do at ``steps`` (None: its default), in the registry's words."""
+    describe = getattr(spec, "describe", None)
+    if callable(describe):
+        try:
+            return describe(steps)
+        except Exception:
+            pass
+    return spec.description
+
+
+def output_dir(demo: str) -> Path:
+    """Where the app writes a run's figures: ``./paperkit-out/DEMO`` as ``paperkit run`` does, or
+    the user cache's ``runs/DEMO`` when the current folder cannot be written to."""
+    import os
+
+    here = Path.cwd() / "paperkit-out"
+    if os.access(Path.cwd(), os.W_OK) and (not here.exists() or os.access(here, os.W_OK)):
+        return (here / demo).resolve()
+    import platformdirs
+
+    root = os.environ.get("PAPERKIT_CACHE_DIR") or platformdirs.user_cache_dir("paperkit")
+    return Path(root) / "runs" / demo
+
+
+def runner_of(app):
+    """The app's demo process: ``app.demo_runner`` when set (tests give a fake), else the session's."""
+    runner = getattr(app, "demo_runner", None)
+    if runner is not None:
+        return runner
+    from paperkit.runner import shared_runner
+
+    return shared_runner()
 
 
 @dataclass
@@ -68,10 +90,15 @@ class Outcome:
     state: str  # "done", "cancelled" or "error"
     message: str = ""
     result: Any = None
+    paths: dict | None = None
 
 
 class RunPanel(Vertical):
-    """Run button, device choice, quick toggle, progress bar and status line for one demo, then its result."""
+    """Run button, device choice, quick toggle, progress and status for one demo; the result opens full screen."""
+
+    BINDINGS = [
+        Binding("v", "view_result", "View result", tooltip="Show the last run's result again, full screen"),
+    ]
 
     DEFAULT_CSS = """
     RunPanel { height: auto; padding: 0 0 1 0; }
@@ -84,9 +111,12 @@ class RunPanel(Vertical):
     RunPanel #run-status { height: auto; }
     RunPanel #run-status.-error { color: $error; text-style: bold; }
     RunPanel #run-status.-cancelled { color: $warning; text-style: bold; }
-    RunPanel #run-status.-done { color: $success; }
-    RunPanel #run-progress { margin: 0 0 1 0; }
-    RunPanel #run-result { height: auto; }
+    RunPanel #run-status.-done { color: $success; text-style: bold; }
+    RunPanel #run-progress { margin: 0 0 1 0; display: none; }
+    RunPanel #run-progress.-running { display: block; }
+    RunPanel #run-files { color: $text-muted; height: auto; display: none; }
+    RunPanel #view-button { display: none; margin-top: 1; }
+    RunPanel.-has-result #run-files, RunPanel.-has-result #view-button { display: block; }
     """
 
     class Progress(Message, bubble=False):
@@ -120,6 +150,7 @@ class RunPanel(Vertical):
         self.state = "idle"  # idle, running, done, cancelled, error
         self.last_message = ""
         self.result = None
+        self.record = None  # the last finished run (a RunRecord), shown by v
         self._run_id = 0
         self._cancel: threading.Event | None = None
         self._started = 0.0
@@ -128,10 +159,7 @@ class RunPanel(Vertical):
     # -- layout ------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         spec = self.spec
-        about = f"{spec.title} — {spec.description}"
-        if spec.needs_model:
-            about += " (on the digits model)"
-        yield Static(Text(about), classes="run-about")
+        yield Static(Text(self._about()), classes="run-about", id="run-about")
         with Horizontal(classes="run-controls"):
             run = Button("▶ Run", id="run-button", variant="primary")
             run.tooltip = "Run this demo in the background (key: r)"
@@ -147,9 +175,22 @@ class RunPanel(Vertical):
                 quick.tooltip = f"Fewer sampling steps so a CPU run takes seconds; steps: {spec.steps_help} (key: s)"
                 yield quick
         yield Static(Text(f"device: auto ({DEVICE_HELP['auto']})"), id="run-device")
-        yield Static(Text("ready: press r or ▶ Run"), id="run-status")
+        yield Static(Text("ready: r runs it; the result opens full screen"), id="run-status")
         yield ProgressBar(total=None, show_eta=True, id="run-progress")
-        yield Vertical(id="run-result")
+        yield Static("", id="run-files")
+        view = Button("View result (v)", id="view-button")
+        view.tooltip = "Show the last run's result again, full screen"
+        yield view
+
+    def _about(self) -> str:
+        spec = self.spec
+        about = f"{spec.title} — {describe_spec(spec, self.steps if self.is_mounted else self._initial_steps())}"
+        if spec.needs_model:
+            about += " (on the digits model)"
+        return about
+
+    def _initial_steps(self) -> int | None:
+        return self.quick if self.quick is not None and self.quick < (self.spec.default_steps or 0) else None
 
     # -- public API (the screen's bindings call these) -----------------------------------------------
     @property
@@ -164,6 +205,15 @@ class RunPanel(Vertical):
         if boxes and boxes.first(Checkbox).value:
             return self.quick
         return None
+
+    def steps_note(self) -> str:
+        """"100 steps (quick; full: 1000)" — the step count the run used, for the result's summary."""
+        if self.spec.default_steps is None:
+            return ""
+        steps = self.steps
+        if steps is not None and steps < self.spec.default_steps:
+            return f"{steps} steps (quick; full: {self.spec.default_steps}, s switches)"
+        return f"{self.spec.default_steps} steps (full)"
 
     def toggle_quick(self) -> None:
         boxes = self.query("#quick")
@@ -190,10 +240,12 @@ class RunPanel(Vertical):
         self.last_message = ""
         self._started = time.monotonic()
         self._set_running(True)
-        self._set_status("starting… (importing torch, ≈ 2 s the first time)", "")
+        self._set_status("starting…", "")
         bar = self.query_one("#run-progress", ProgressBar)
         bar.update(total=None, progress=0)
-        self._run_worker(self._run_id, self.spec.name, self.device, self.steps, self._cancel)
+        bar.add_class("-running")
+        self.scroll_visible(animate=False)
+        self._run_worker(self._run_id, self.spec.name, self.device, self.steps, self._cancel, runner_of(self.app))
         return True
 
     def cancel(self) -> bool:
@@ -203,6 +255,19 @@ class RunPanel(Vertical):
         self._cancel.set()
         self._set_status("cancelling… (stops after the current step)", "")
         return True
+
+    def show_result(self) -> bool:
+        """Open the last run's result full screen; False when there is none yet."""
+        if self.record is None:
+            return False
+        from ..screens.result import ResultScreen
+
+        self.app.push_screen(ResultScreen(self.record))
+        return True
+
+    def action_view_result(self) -> None:
+        if not self.show_result():
+            self.notify("No result yet: r runs the demo", timeout=3)
 
     # -- events ------------------------------------------------------------------------------------
     @on(Button.Pressed, "#run-button")
@@ -215,6 +280,16 @@ class RunPanel(Vertical):
         event.stop()
         self.cancel()
 
+    @on(Button.Pressed, "#view-button")
+    def _on_view_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.show_result()
+
+    @on(Checkbox.Changed, "#quick")
+    def _on_quick_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        self.query_one("#run-about", Static).update(Text(self._about()))
+
     @on(Select.Changed, "#device")
     def _on_device_changed(self, event: Select.Changed) -> None:
         event.stop()
@@ -223,7 +298,7 @@ class RunPanel(Vertical):
             return
         self._device_shown = name
         self.query_one("#run-device", Static).update(Text(f"device: {name} (checking…)"))
-        self._check_device(name)
+        self._check_device(name, runner_of(self.app))
 
     def on_unmount(self) -> None:
         # leaving the screen (or quitting) stops a running demo at its next step
@@ -258,22 +333,28 @@ class RunPanel(Vertical):
         self.state = outcome.state
         self.last_message = outcome.message
         self._set_running(False)
-        bar = self.query_one("#run-progress", ProgressBar)
+        self.query_one("#run-progress", ProgressBar).remove_class("-running")
         elapsed = time.monotonic() - self._started
         if outcome.state == "done":
-            if bar.total is None:
-                bar.update(total=1, progress=1)
-            else:
-                bar.update(progress=bar.total)
+            from ..screens.result import RunRecord, files_line, summary_line
+
             self.result = outcome.result
-            self._set_status(f"done in {elapsed:.1f} s", "-done")
-            self._show_result(outcome.result)
+            device = str((getattr(outcome.result, "settings", {}) or {}).get("device", ""))
+            self.record = RunRecord(self.spec.title, outcome.result, dict(outcome.paths or {}), elapsed, device,
+                                    self.steps_note())
+            self._set_status(summary_line(self.record), "-done")
+            self.query_one("#run-files", Static).update(Text(files_line(self.record)))
+            self.add_class("-has-result")
+            if self.screen is self.app.screen:  # still where the run started: show the result now
+                self.show_result()
+            else:
+                self.notify(f"{self.spec.title}: done in {elapsed:.1f} s — v on its page shows the result", timeout=6)
         elif outcome.state == "cancelled":
             self._set_status("cancelled", "-cancelled")
             self.notify(f"{self.spec.name}: cancelled", severity="warning")
         else:
             self._set_status(f"✗ {outcome.message}", "-error")
-            self.notify(outcome.message, title="Demo failed", severity="error", timeout=8)
+            self.notify(outcome.message, title="Demo failed", severity="error", timeout=8, markup=False)
 
     # -- helpers -----------------------------------------------------------------------------------
     def _set_running(self, running: bool) -> None:
@@ -287,79 +368,50 @@ class RunPanel(Vertical):
             status.add_class(cls)
         status.update(Text(text))
 
-    def _show_result(self, result) -> None:
-        from .demo_result import DemoResultView  # textual-image and plotext load with the first result
-
-        box = self.query_one("#run-result", Vertical)
-        box.remove_children()
-        try:
-            box.mount(DemoResultView(result))
-        except Exception as exc:  # never let a rendering problem take the app down
-            box.mount(Static(Text(f"the result cannot be shown: {type(exc).__name__}: {exc}")))
-
-    # -- workers (threads) ---------------------------------------------------------------------------
+    # -- workers (threads that wait on the demo process) -------------------------------------------
     @work(thread=True, exclusive=True, group="demo", description="run a demo", exit_on_error=False)
-    def _run_worker(self, run_id: int, name: str, device_name: str, steps: int | None, cancel: threading.Event) -> None:
+    def _run_worker(self, run_id: int, name: str, device_name: str, steps: int | None, cancel: threading.Event,
+                    runner) -> None:
         post = self.post_message  # thread-safe and never blocks, so a closing app cannot deadlock here
         last = [0.0]
 
-        def callback(step: int, total: int, info: dict) -> None:
+        def on_progress(step: int, total: int, info: dict) -> None:
             now = time.monotonic()
             if step >= total or step <= 1 or now - last[0] >= PROGRESS_EVERY_S:
                 last[0] = now
                 post(self.Progress(run_id, step, total, dict(info)))
 
-        from paperkit.progress import Cancelled
+        def on_status(text: str) -> None:
+            if text.startswith("device: "):
+                post(self.Status(run_id, device=f"{text} ({device_name})"))
+            else:
+                post(self.Status(run_id, status=text))
+
+        from paperkit.runner import RunFailed
 
         try:
-            from paperkit.device import resolve_device  # torch ≈ 2.3 s, here in the worker only
-
-            device = resolve_device(device_name)
-            post(self.Status(run_id, device=f"device: {device} ({device_name})"))
             if cancel.is_set():
-                raise Cancelled("cancelled before the demo started")
-            import paperkit.demos as demos
-
-            spec = demos.get_spec(name)
-            model = None
-            if spec.needs_model:
-                post(self.Status(run_id, status=f"loading the digits model on {device}…"))
-                model = _model_on(device)
-                if cancel.is_set():
-                    raise Cancelled("cancelled before the demo started")
-            post(self.Status(run_id, status=f"running {name} on {device}…"))
-            result = demos.run_demo(name, model, device=device, steps=steps, callback=callback, cancel=cancel)
-        except Cancelled:
-            post(self.Finished(run_id, Outcome("cancelled", "cancelled")))
+                raise RunFailed("cancelled", "cancelled")
+            outcome = runner.run(name, device=device_name, steps=steps, out_dir=output_dir(name),
+                                 on_progress=on_progress, on_status=on_status, cancel=cancel)
+        except RunFailed as exc:
+            post(self.Finished(run_id, Outcome(exc.kind, str(exc))))
         except BaseException as exc:  # noqa: BLE001 — every failure becomes one line in the panel
-            if cancel.is_set() and isinstance(exc, KeyboardInterrupt):
-                post(self.Finished(run_id, Outcome("cancelled", "cancelled")))
-            else:
-                post(self.Finished(run_id, Outcome("error", describe_error(exc, name))))
+            post(self.Finished(run_id, Outcome("error", describe_error(exc, name))))
         else:
-            post(self.Finished(run_id, Outcome("done", result=result)))
+            post(self.Finished(run_id, Outcome("done", result=outcome.result, paths=outcome.paths)))
 
     @work(thread=True, exclusive=True, group="device", description="check a device", exit_on_error=False)
-    def _check_device(self, name: str) -> None:
+    def _check_device(self, name: str, runner) -> None:
         try:
-            from paperkit.device import resolve_device  # torch ≈ 2.3 s, in this worker only
-
-            device = resolve_device(name)
+            device = runner.check_device(name)
             text = f"device: {device} ({name}: {DEVICE_HELP.get(name, name)})"
         except Exception as exc:
-            text = f"✗ {describe_error(exc, 'device')}"
+            text = f"✗ {exc}" if type(exc).__name__ == "RunFailed" else f"✗ {describe_error(exc, 'device')}"
         self.post_message(self.Status(-1, device=text))
 
 
-def _model_on(device):
-    """The digits model on ``device``, loaded once and reused by later runs."""
-    from paperkit.models import load_model
-
-    key = str(device)
-    with _MODELS_LOCK:
-        if key not in _MODELS:
-            _MODELS[key] = load_model("digits", device=device)
-        return _MODELS[key]
+PROGRESS_EVERY_S = 0.05  # at most ~20 progress updates a second reach the UI
 
 
 def _short(value: Any) -> bool:
