@@ -1,10 +1,12 @@
-"""The equation panel: one catalog equation with its LaTeX, one-line and 2-D renderings, meaning,
-symbols (each opens in the glossary), the code that implements it, its demo (Run) and your notes.
+"""The equation panel: one catalog equation with its LaTeX, one-line and 2-D renderings, the PDF's
+own picture of it (when the paper's PDF is on this machine), meaning, symbols (each opens in the
+glossary), the code that implements it, its demo (Run) and your note.
 
-Everything comes from ``paperkit`` as plain data. sympy's 2-D rendering (≈ 1 s to import) and the
-glossary's symbol names are computed in thread workers; the demo runs in ``RunPanel``'s worker.
-Narrow terminals get one scrolling column; from 150 columns the code and the demo sit beside the
-equation.
+Everything comes from ``paperkit`` as plain data. The 2-D rendering follows the LaTeX's own structure
+and the width of the pane (re-drawn when it changes); the PDF crop (pymupdf ≈ 1 s to import) and the
+glossary's symbol names are computed in thread workers; the demo runs in the session's demo process
+(``RunPanel``). Narrow terminals get one scrolling column; from 150 columns the code and the demo sit
+beside the equation.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, TextArea
+from textual.widgets import Footer, Header, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
 
 
 def unwrap(text: str) -> str:
@@ -31,15 +34,17 @@ class EquationScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]
 
     BINDINGS = [
-        Binding("escape", "back_or_cancel", "Back / cancel run",
+        Binding("escape", "back_or_cancel", "Back",
                 tooltip="Cancel the running demo; when none runs, go back to the previous screen"),
-        Binding("r", "run", "Run demo", tooltip="Run the equation's demo in the background"),
+        Binding("r", "run", "Run", tooltip="Run the equation's demo; its result opens full screen"),
+        Binding("v", "view_result", "Result", tooltip="Show the last run's result again, full screen"),
+        Binding("n", "edit_notes", "Note", tooltip="Write your note on this equation (ctrl+s saves; l, g, ? still work)"),
+        Binding("y", "symbols", "Symbols", tooltip="Go to the symbol list (Enter opens one in the glossary)"),
         Binding("c", "copy_latex", "Copy LaTeX", tooltip="Copy the equation's LaTeX to the clipboard"),
-        Binding("d", "device", "Device", tooltip="Choose the device the demo runs on (auto, cpu, cuda, mps)"),
-        Binding("s", "quick", "Quick/full steps", tooltip="Switch between quick and the demo's full step count"),
-        Binding("y", "symbols", "Symbols", tooltip="Go to the symbol table (Enter opens one in the glossary)"),
-        Binding("e", "edit_notes", "Edit note", tooltip="Write a note on this equation"),
-        Binding("ctrl+s", "save_notes", "Save note", tooltip="Save your note on this equation", priority=True),
+        Binding("d", "device", "Device", show=False, tooltip="Choose the device the demo runs on (auto, cpu, cuda, mps)"),
+        Binding("s", "quick", "Quick/full steps", show=False, tooltip="Switch between quick and the demo's full step count"),
+        Binding("e", "edit_notes", "Edit note", show=False, tooltip="Write your note on this equation (same as n)"),
+        Binding("ctrl+s", "save_notes", "Save note", show=False, tooltip="Save your note on this equation", priority=True),
     ]
 
     DEFAULT_CSS = """
@@ -54,10 +59,13 @@ class EquationScreen(Screen):
     EquationScreen #eq-title { text-style: bold; margin-top: 1; }
     EquationScreen #eq-latex { background: $boost; padding: 0 1; }
     EquationScreen #eq-unicode { padding: 0 1; text-style: bold; }
-    EquationScreen #eq-2d { padding: 0 1; }
+    EquationScreen #eq-2d { padding: 0 1; text-wrap: nowrap; text-overflow: clip; }
+    EquationScreen #eq-crop-status { color: $text-muted; padding: 0 1; }
+    EquationScreen #eq-crop { height: auto; margin: 0 1; }
     EquationScreen .eq-dim { color: $text-muted; }
     EquationScreen .eq-note { color: $text-muted; padding-left: 2; }
-    EquationScreen #eq-symbols { height: auto; max-height: 14; }
+    EquationScreen #eq-symbols { height: auto; max-height: 24; border: none; padding: 0; }
+    EquationScreen #eq-symbols:focus { border: none; }
     EquationScreen #eq-code-where { color: $text-muted; }
     EquationScreen #eq-code { height: auto; }
     EquationScreen #eq-notes { height: 8; }
@@ -121,20 +129,37 @@ class EquationScreen(Screen):
             one_line = f"(cannot render: {exc})"
         yield Static(Text(one_line), id="eq-unicode")
         yield Static(Text("2-D rendering…"), id="eq-2d", classes="eq-dim")
+        yield Static("In the paper", classes="eq-heading", id="eq-crop-heading")
+        yield Static(Text("looking for the paper's PDF on this machine…"), id="eq-crop-status")
+        yield Vertical(id="eq-crop")
         yield Static("Meaning", classes="eq-heading")
         yield Static(Text(unwrap(eq.meaning)), id="eq-meaning")
         for note in eq.notes:
             yield Static(Text(f"• {unwrap(note)}"), classes="eq-note")
 
     def _compose_symbols(self) -> ComposeResult:
-        yield Static("Symbols  [dim](Enter, or a click on the highlighted row, opens it in the glossary)[/dim]",
-                     classes="eq-heading")
-        if not self.eq.symbols:
+        yield Static("Symbols  [dim](Enter opens one in the glossary)[/dim]", classes="eq-heading")
+        rows = self._symbol_rows()
+        if not rows:
             yield Static(Text("no symbols listed for this equation"), classes="eq-dim")
             return
-        table = DataTable(id="eq-symbols", cursor_type="row", zebra_stripes=True)
-        table.tooltip = "Enter (or a click on the highlighted row) opens the symbol in the glossary"
-        yield table
+        listing = OptionList(*[Option(symbol_prompt(row), id=f"sym-{i}") for i, row in enumerate(rows)],
+                             id="eq-symbols")
+        listing.tooltip = "Enter (or a click) opens the symbol in the glossary, with this paper's meaning"
+        yield listing
+
+    def _symbol_rows(self) -> list:
+        """Each symbol of the equation in the order it appears, with its meaning in this paper."""
+        if getattr(self, "_rows", None) is None:
+            try:
+                from paperkit.catalog import symbol_rows
+
+                self._rows = symbol_rows(self.eq)
+            except Exception:  # the table as the catalog writes it
+                from paperkit.render import to_unicode
+
+                self._rows = [_Row(s.latex, to_unicode(s.latex), s.meaning) for s in self.eq.symbols]
+        return self._rows
 
     def _compose_code(self) -> ComposeResult:
         yield Static("Code", classes="eq-heading")
@@ -169,32 +194,15 @@ class EquationScreen(Screen):
             self.notify(self.error, title="Equation", severity="error")
             return
         self.sub_title = f"{self.paper.short or self.paper.id} {self.eq.label}"
-        self._fill_symbols()
         self._show_code()
         self._load_note()
-        self._render_2d(self.eq.latex)
-        if self.eq.symbols:
-            self._glossary_names([s.latex for s in self.eq.symbols], self.eq.paper)
+        self._show_2d()
+        self._find_crop(self.eq.id, self.eq.paper, self._recent_documents())
+        rows = self._symbol_rows()
+        if rows:
+            self._glossary_names([r.latex for r in rows], self.eq.paper)
         # one scrolling column when narrow; from 150 columns each column scrolls on its own
         self.query_one("#eq-left" if self.app.size.width >= 150 else "#eq-body").focus()
-
-    def _fill_symbols(self) -> None:
-        if not self.eq.symbols:
-            return
-        from paperkit.render import to_unicode
-
-        table = self.query_one("#eq-symbols", DataTable)
-        table.add_column("symbol", key="symbol")
-        table.add_column("meaning in this paper", key="meaning")
-        table.add_column("LaTeX", key="latex")
-        table.add_column("glossary", key="glossary")
-        for i, sym in enumerate(self.eq.symbols):
-            try:
-                shown = to_unicode(sym.latex)
-            except Exception:
-                shown = sym.latex
-            table.add_row(Text(shown, style="bold"), Text(unwrap(sym.meaning)), Text(sym.latex, style="dim"),
-                          Text("…", style="dim"), key=str(i))
 
     def _show_code(self) -> None:
         if not self.eq.code:
@@ -218,23 +226,72 @@ class EquationScreen(Screen):
         box.remove_class("eq-dim")
 
     # -- workers -------------------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="render-2d", description="2-D rendering (sympy)", exit_on_error=False)
-    def _render_2d(self, latex: str) -> None:
-        try:
-            from paperkit.render.pretty import to_2d  # sympy ≈ 1 s to import: here, in a worker
+    def on_resize(self) -> None:
+        if self.eq is not None:
+            self._show_2d()
 
-            text = to_2d(latex)
-        except Exception:
-            text = None
-        self._call_ui(self._show_2d, text)
-
-    def _show_2d(self, text: str | None) -> None:
+    def _show_2d(self) -> None:
+        """The equation in 2-D as the paper writes it, broken to the pane's width (re-drawn on resize)."""
         box = self.query_one("#eq-2d", Static)
+        width = max((box.content_region.width or box.parent.content_region.width or self.app.size.width) - 2, 20)
+        if getattr(self, "_2d_width", None) == width:
+            return
+        self._2d_width = width
+        try:
+            from paperkit.render import to_2d
+
+            text = to_2d(self.eq.latex, width=width)
+        except Exception:  # never let a rendering problem close the screen: the line above is complete
+            text = None
         if text and text.strip():
             box.update(Text(text))
             box.remove_class("eq-dim")
         else:
-            box.update(Text("no 2-D rendering: sympy cannot parse this notation (the line above is complete)"))
+            box.update(Text("no 2-D rendering for this notation (the line above is complete)"))
+
+    # -- the PDF's own picture ---------------------------------------------------------------------
+    def _recent_documents(self) -> list:
+        try:
+            return list(self.app.notes.recent_documents())
+        except Exception:
+            return []
+
+    @work(thread=True, exclusive=True, group="eq-crop", description="the equation in the PDF", exit_on_error=False)
+    def _find_crop(self, equation_id: str, paper_id: str, recent: list) -> None:
+        try:
+            from paperkit.pdf.fetch import local_pdf
+
+            path = local_pdf(paper_id, recent)
+        except Exception:
+            path = None
+        if path is None:
+            self._call_ui(self._show_crop, None, "the paper's PDF is not on this machine: f on the paper's page fetches it")
+            return
+        try:
+            from paperkit.pdf.crop import equation_crop  # pymupdf ≈ 1 s to import: here, in a worker
+
+            crop = equation_crop(path, equation_id, paper_id)
+        except Exception as exc:
+            self._call_ui(self._show_crop, None, f"the PDF could not be read: {exc}")
+            return
+        if crop is None:
+            self._call_ui(self._show_crop, None, f"{path.name} prints no numbered display for this one")
+            return
+        self._call_ui(self._show_crop, crop, f"page {crop.page} of {path}, as printed ({crop.label})")
+
+    def _show_crop(self, crop, text: str) -> None:
+        self.query_one("#eq-crop-status", Static).update(Text(text))
+        if crop is None:
+            return
+        import io
+
+        from PIL import Image as PILImage
+
+        from ..widgets.equation_image import EquationImage
+
+        box = self.query_one("#eq-crop", Vertical)
+        box.remove_children()
+        box.mount(EquationImage(PILImage.open(io.BytesIO(crop.png)), id="eq-crop-image"))
 
     @work(thread=True, exclusive=True, group="glossary-names", description="symbol names", exit_on_error=False)
     def _glossary_names(self, latexes: list[str], paper: str) -> None:
@@ -253,9 +310,12 @@ class EquationScreen(Screen):
         self._call_ui(self._show_glossary_names, names)
 
     def _show_glossary_names(self, names: list[str]) -> None:
-        table = self.query_one("#eq-symbols", DataTable)
-        for i, name in enumerate(names):
-            table.update_cell(str(i), "glossary", Text(name or "—", style="" if name else "dim"), update_width=True)
+        found = self.query("#eq-symbols")
+        if not found:
+            return
+        listing = found.first(OptionList)
+        for i, (row, name) in enumerate(zip(self._symbol_rows(), names)):
+            listing.replace_option_prompt(f"sym-{i}", symbol_prompt(row, name))
 
     def _call_ui(self, fn, *args) -> None:
         """Run ``fn`` on the UI thread; quietly nothing when the screen or the app has gone meanwhile."""
@@ -265,11 +325,10 @@ class EquationScreen(Screen):
             pass
 
     # -- symbols -------------------------------------------------------------------------------------
-    @on(DataTable.RowSelected, "#eq-symbols")
-    def _symbol_chosen(self, event: DataTable.RowSelected) -> None:
+    @on(OptionList.OptionSelected, "#eq-symbols")
+    def _symbol_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        index = int(event.row_key.value)
-        symbol = self.eq.symbols[index]
+        symbol = self._symbol_rows()[event.option_index]
         try:
             self.app.open_glossary(symbol.latex, paper=self.eq.paper)
         except Exception as exc:
@@ -329,6 +388,9 @@ class EquationScreen(Screen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ("run", "device", "quick"):
             return self.eq is not None and bool(self.eq.demo) and self._panel() is not None
+        if action == "view_result":
+            panel = self._panel()
+            return panel is not None and panel.record is not None
         if action in ("copy_latex", "symbols", "edit_notes", "save_notes"):
             return self.eq is not None
         return True
@@ -348,6 +410,11 @@ class EquationScreen(Screen):
             # page does: a scroll key it cannot use goes on to #eq-body)
             self.query_one("#eq-right").focus(scroll_visible=False)
             panel.scroll_visible()
+
+    def action_view_result(self) -> None:
+        panel = self._panel()
+        if panel is not None:
+            panel.action_view_result()
 
     def action_device(self) -> None:
         panel = self._panel()
@@ -370,11 +437,13 @@ class EquationScreen(Screen):
         self.notify("LaTeX copied to the clipboard", timeout=2)
 
     def action_symbols(self) -> None:
-        tables = self.query("#eq-symbols")
-        if tables:
-            table = tables.first(DataTable)
-            table.focus()
-            table.scroll_visible()
+        found = self.query("#eq-symbols")
+        if found:
+            listing = found.first(OptionList)
+            if listing.highlighted is None and listing.option_count:
+                listing.highlighted = 0
+            listing.focus()
+            listing.scroll_visible()
 
     def action_edit_notes(self) -> None:
         area = self.query_one("#eq-notes", TextArea)
@@ -383,3 +452,22 @@ class EquationScreen(Screen):
 
     def action_save_notes(self) -> None:
         self.save_note()
+
+
+class _Row:
+    """A symbol row when the derived table is unavailable: the catalog's own row."""
+
+    def __init__(self, latex: str, text: str, meaning: str):
+        self.latex, self.text, self.meaning = latex, text, meaning
+
+
+def symbol_prompt(row, glossary_name: str | None = None) -> Text:
+    """One symbol as a wrapped list item: the symbol, its meaning in this paper, its LaTeX (and the
+    glossary's name for it, once known) — nothing cut at any width."""
+    prompt = Text.assemble((row.text or row.latex, "bold"), "  ")
+    meaning = unwrap(row.meaning) if row.meaning else ""
+    prompt.append(meaning or "not described in the catalog", style="" if meaning else "dim italic")
+    prompt.append(f"\n  {row.latex}", style="dim")
+    if glossary_name and getattr(row, "symbol", None):  # an expression row has no one glossary entry
+        prompt.append(f"  · glossary: {glossary_name}", style="dim")
+    return prompt
