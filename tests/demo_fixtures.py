@@ -1,4 +1,5 @@
-"""Shared helpers for the demo tests: the digits model (once per process), small step counts, a NaN model.
+"""Shared helpers for the demo tests: the digits model and each demo's result (once per process), small
+step counts, a NaN model.
 
 The model is the shipped one, ``load_model("digits")``; while its weights are still being trained
 (no ``paperkit/models/weights/digits.pt``) an untrained ``DigitsModel`` stands in, and the tests that
@@ -38,6 +39,14 @@ def digits_model():
     net = DigitsUNet()
     torch.nn.init.normal_(net.conv_out.weight, std=0.01)  # zero-initialised, ε = 0 would make norm ratios 0/0
     return DigitsModel(net, alpha_bars(linear_betas()))
+
+
+@functools.cache
+def demo_result(name: str):
+    """Each demo once per process on the CPU: seed 0, ``TEST_STEPS``, the digits model."""
+    from paperkit.demos import run_demo
+
+    return run_demo(name, digits_model(), device="cpu", seed=0, steps=TEST_STEPS[name])
 
 
 class NaNModel:

@@ -6,7 +6,6 @@ digits model (``load_model("digits")``).
 
 from __future__ import annotations
 
-import functools
 import importlib
 import json
 import math
@@ -18,7 +17,7 @@ import numpy as np
 import pytest
 import torch
 
-from demo_fixtures import TEST_STEPS, NaNModel, digits_model, weights_exist
+from demo_fixtures import TEST_STEPS, NaNModel, demo_result, digits_model, weights_exist
 from paperkit.demos import DEMOS, DemoResult, NonFiniteError, get_spec, run_demo
 from paperkit.errors import UserError
 from paperkit.progress import Cancelled
@@ -36,10 +35,9 @@ def needs_trained_model():
         pytest.skip("the digits model's weights (paperkit/models/weights/digits.pt) are not trained yet")
 
 
-@functools.cache
 def result(name: str) -> DemoResult:
-    """Each demo once per process, seed 0, test steps."""
-    return run_demo(name, digits_model(), device="cpu", seed=0, steps=TEST_STEPS[name])
+    """Each demo once per process, seed 0, test steps (shared with tests/test_figure.py)."""
+    return demo_result(name)
 
 
 # -- the registry ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from PIL import Image
@@ -46,6 +47,20 @@ def test_list_shows_demos_and_equations(capsys):
     code, out, _ = run(capsys, "run", "--list", "--json")
     listed = json.loads(out)
     assert [d["name"] for d in listed] == list(DEMOS) and listed[2]["equations"] == ["ddpm.alg2", "ddpm.11"]
+    assert "DDIM at 10 and 50 steps" in out and "Algorithm 2 over all T = 1000 steps" in out
+
+
+def test_list_describes_the_demos_at_the_steps_given(capsys):
+    code, out, _ = run(capsys, "run", "--list", "--steps", "10")
+    assert code == 0 and out.startswith("at --steps 10:")
+    assert "DDIM at 10 steps with η = 0" in out and "50 steps" not in out
+    assert "10 strided ancestral steps (t = 900, 800, …, 0" in out and "10 DDIM steps each" in out
+    code, out, _ = run(capsys, "run", "--list", "--steps", "20", "--json")
+    described = {d["name"]: d["description"] for d in json.loads(out)}
+    assert described == {name: spec.describe(20) for name, spec in DEMOS.items()}
+    assert "a 20-step DDIM schedule, encoded and decoded over its first 16" in described["diffedit"]
+    code, _, err = run(capsys, "run", "--list", "--steps", "0")
+    assert code == 2 and "--steps must be between 1 and 1000" in err
 
 
 def test_run_writes_pngs_and_json(capsys, tmp_path):
@@ -54,14 +69,21 @@ def test_run_writes_pngs_and_json(capsys, tmp_path):
     assert code == 0
     record = json.loads(out)
     assert record["demo"] == "ddim" and record["equations"] == ["ddim.12", "ddim.16", "ddim.subsequence"]
+    assert record["description"] == "DDIM at 4 steps with η = 0 and η = 1 from the same noise, timed"
     assert record["settings"]["seed"] == 3 and record["settings"]["device"] == "cpu"
     assert {t["name"] for t in record["tables"]} == {"samples", "timings"}
     assert set(record["images"]) == {"steps4_eta0", "steps4_eta1"}
     for name, entry in record["images"].items():
         path = Path(entry["path"])
         assert path.parent == tmp_path / "d" and path.name == f"{name}.png"
-        with Image.open(path) as img:
-            assert img.size == (entry["shape"][1] * run_cmd.PNG_SCALE, entry["shape"][0] * run_cmd.PNG_SCALE)
+        assert entry["grid"]["cols"] == [str(d) for d in range(10)] and entry["grid"]["col_title"] == "digit"
+        assert entry["title"].startswith("DDIM samples x_0: 4 steps, η = ")
+        with Image.open(path) as img:  # the labelled figure: the tiles ×4 plus room for the labels
+            width, height = img.size
+            tiles = np.asarray(img.convert("L"))
+        assert width > entry["shape"][1] * run_cmd.PNG_SCALE and height > entry["shape"][0] * run_cmd.PNG_SCALE + 40
+        assert (tiles[:40] != tiles[0, 0]).any()  # the title is drawn at the top
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["steps4_eta0.png", "steps4_eta1.png"]
     assert "ddim" in err  # progress on stderr
 
 
@@ -69,6 +91,8 @@ def test_text_summary_and_same_seed_same_pngs(capsys, tmp_path):
     code, out, _ = run(capsys, "run", "forward", "--device", "cpu", "--out", str(tmp_path / "a"))
     assert code == 0
     assert "forward — Forward process" in out and "corr(x_t, x_0)" in out and str(tmp_path / "a" / "strip.png") in out
+    assert "real digits noised from x_0 to x_T" in out  # what ran
+    assert f"{tmp_path / 'a' / 'strip.png'}  — q(x_t | x_0): each held-out digit noised" in out  # each file with its title
     code, _, _ = run(capsys, "run", "forward", "--device", "cpu", "--out", str(tmp_path / "b"))
     assert (tmp_path / "a" / "strip.png").read_bytes() == (tmp_path / "b" / "strip.png").read_bytes()
 

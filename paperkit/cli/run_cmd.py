@@ -1,10 +1,13 @@
 """``paperkit run DEMO``: run a demo on the digits model; write its images as PNGs and print a summary.
 
-    paperkit run --list
+    paperkit run --list [--steps N]
     paperkit run DEMO [--device auto|cpu|cuda|mps] [--seed S] [--steps N] [--out DIR] [--json]
 
-Images go to ``--out`` (default ``./paperkit-out/DEMO``); the summary has the tables as aligned text,
-the metrics and the files written, or (``--json``) one JSON object with everything but raw pixels.
+Images go to ``--out`` (default ``./paperkit-out/DEMO``) as labelled PNGs (``paperkit.demos.figure``:
+title, row and column labels, tiles ×4); the summary says what ran (``DemoSpec.describe(steps)``),
+has the tables as aligned text, the metrics and every file written, or (``--json``) one JSON object
+with everything but raw pixels (each image's labels included). ``--list`` describes each demo at
+``--steps`` when given.
 Progress goes to stderr. The first Ctrl-C sets the demo's cancel flag, so it stops between two steps
 ("cancelled", exit 130); a second one interrupts at once. A NaN in a sample stops the demo with a
 one-line error (exit 1). torch is imported inside ``run`` (through ``paperkit.demos.run_demo``).
@@ -23,7 +26,7 @@ from ..device import DEVICES
 from ..errors import UserError
 from .output import display_width, pad, print_json
 
-PNG_SCALE = 4  # a 16×16 tile becomes 64×64 pixels in the files
+PNG_SCALE = 4  # a 16×16 tile becomes 64×64 pixels in the files (``paperkit.demos.figure.DEFAULT_SCALE``)
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
@@ -33,7 +36,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
         "images, plots and tables. `paperkit run --list` lists them with their equations.",
     )
     p.add_argument("demo", nargs="?", help="the demo's name (see --list)")
-    p.add_argument("--list", action="store_true", help="list the demos and the equations each one shows")
+    p.add_argument("--list", action="store_true", help="list the demos and the equations each one shows "
+                   "(with --steps: what each one runs at that many steps)")
     p.add_argument("--device", choices=DEVICES, default="auto", help="auto = CUDA, else MPS, else CPU")
     p.add_argument("--seed", type=int, default=0, help="seed of every random draw (default 0); same seed, same device ⇒ same result")
     p.add_argument("--steps", type=int, default=None, help="sampling steps; each demo's meaning is in --list (default: the demo's)")
@@ -44,18 +48,19 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.steps is not None and not 1 <= args.steps <= 1000:
+        raise UserError(f"--steps must be between 1 and 1000, got {args.steps}")
     if args.list:
-        return _list(args.json)
+        return _list(args.json, args.steps)
     if not args.demo:
         raise UserError("name a demo, e.g. `paperkit run ddim`, or list them with `paperkit run --list`")
     spec = get_spec(args.demo)
-    if args.steps is not None and not 1 <= args.steps <= 1000:
-        raise UserError(f"--steps must be between 1 and 1000, got {args.steps}")
     out = Path(args.out if args.out else Path("paperkit-out") / spec.name).expanduser()
     if out.exists() and not out.is_dir():
         raise UserError(f"--out is a file, not a folder: {out}")
 
     from ..demos import run_demo  # imports torch (≈ 2.3 s) only now
+    from ..demos.figure import write_pngs  # numpy and Pillow
     from ..device import resolve_device
     from ..progress import Cancelled
 
@@ -78,39 +83,39 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"{spec.name}: {exc}") from exc
     progress.finish()
 
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for name in result.images:
-        path = out / f"{name}.png"
-        path.write_bytes(result.png_bytes(name, scale=PNG_SCALE))
-        paths[name] = str(path)
+    paths = {name: str(path) for name, path in write_pngs(result, out, scale=PNG_SCALE).items()}
     if args.json:
-        payload = {"title": spec.title, "equations": list(spec.equations), **result.to_json(paths)}
+        payload = {"title": spec.title, "description": spec.describe(args.steps), "equations": list(spec.equations),
+                   **result.to_json(paths)}
         for table in result.tables:  # a table a demo names for the top level (matmul's "rows")
             if table.get("json_key"):
                 payload[table["json_key"]] = table["rows"]
         print_json(payload)
     else:
-        _print_summary(spec, result, paths)
+        _print_summary(spec, result, paths, args.steps)
     return 0
 
 
-def _list(as_json: bool) -> int:
+def _list(as_json: bool, steps: int | None = None) -> int:
+    """Every demo, described at ``steps`` (None: each one's default)."""
     if as_json:
-        print_json([{"name": s.name, "title": s.title, "description": s.description, "equations": list(s.equations),
+        print_json([{"name": s.name, "title": s.title, "description": s.describe(steps), "equations": list(s.equations),
                      "needs_model": s.needs_model, "default_steps": s.default_steps, "steps": s.steps_help}
                     for s in DEMOS.values()])
         return 0
     width = max(len(n) for n in DEMOS)
+    if steps is not None:
+        print(f"at --steps {steps}:")
     for s in DEMOS.values():
-        print(f"{s.name:<{width}}  {s.description}")
+        print(f"{s.name:<{width}}  {s.describe(steps)}")
         print(f"{'':<{width}}  equations: {', '.join(s.equations)}; --steps: {s.steps_help}")
     return 0
 
 
-def _print_summary(spec, result, paths: dict[str, str]) -> None:
+def _print_summary(spec, result, paths: dict[str, str], steps: int | None = None) -> None:
     settings = result.settings
     print(f"{spec.name} — {spec.title}  ({', '.join(spec.equations)})")
+    print(f"  {spec.describe(steps)}")
     print(f"seed {settings.get('seed')}, device {settings.get('device')}, {result.timings.get('total_s', 0):.2f} s")
     for line in result.text:
         print(f"  {line}")
@@ -126,10 +131,9 @@ def _print_summary(spec, result, paths: dict[str, str]) -> None:
     if result.series:
         print("\nSeries (in --json): " + ", ".join(result.series))
     if paths:
-        print("\nImages")
+        print(f"\nImages (labelled PNGs, tiles ×{PNG_SCALE})")
         for name, path in paths.items():
-            caption = result.captions.get(name, "")
-            print(f"  {path}" + (f"  — {caption}" if caption else ""))
+            print(f"  {path}  — {result.title(name)}")
 
 
 def format_table(columns: list[str], rows: list[dict]) -> str:

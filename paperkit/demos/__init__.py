@@ -2,7 +2,10 @@
 
 This module is the registry the app reads at start-up, so it imports no torch (≈ 2.3 s) and no numpy:
 ``DEMOS`` maps a demo's name to a ``DemoSpec`` (title, one line, the equation ids it shows, and a lazy
-``"module:function"`` target). ``run_demo`` imports the target, loads the model and runs it.
+``"module:function"`` target). ``spec.describe(steps)`` says what a run at ``steps`` does, with the
+step counts from ``plans`` (the functions the demos take them from). ``run_demo`` imports the target,
+loads the model and runs it. A result's images are labelled grids (``DemoResult.grids``);
+``paperkit.demos.figure.write_pngs`` writes them as labelled PNGs.
 
 Every demo function has one signature (after k-diffusion's samplers)::
 
@@ -25,6 +28,8 @@ import importlib
 import time
 from dataclasses import dataclass
 
+from . import plans
+from .plans import FIELDS
 from .result import DemoResult, NonFiniteError
 
 __all__ = ["DEMOS", "DemoSpec", "DemoResult", "NonFiniteError", "get_spec", "load_demo", "run_demo", "suggest"]
@@ -32,14 +37,30 @@ __all__ = ["DEMOS", "DemoSpec", "DemoResult", "NonFiniteError", "get_spec", "loa
 
 @dataclass(frozen=True)
 class DemoSpec:
+    """One demo: its name, title, description template, the equations it shows and its lazy target.
+
+    ``template`` names the step counts the demo runs as ``{fields}`` that ``plans.FIELDS[name]``
+    fills in for a requested ``steps`` (the same functions the demo takes its counts from), so
+    ``describe(steps)`` says what a run with those steps does; ``description`` is it at the default.
+    """
+
     name: str
     title: str
-    description: str
+    template: str
     equations: tuple[str, ...]
     target: str                     # "module:function", imported only when the demo runs
     needs_model: bool = True
     default_steps: int | None = None
     steps_help: str = ""
+
+    def describe(self, steps: int | None = None) -> str:
+        """One line saying what the demo does when run with ``steps`` (None: its default)."""
+        return self.template.format(**FIELDS[self.name](steps))
+
+    @property
+    def description(self) -> str:
+        """What the demo does at its default step count."""
+        return self.describe(None)
 
 
 _SPECS = (
@@ -53,46 +74,46 @@ _SPECS = (
         ("ddpm.4",), "paperkit.demos.forward:run", needs_model=False, steps_help="ignored",
     ),
     DemoSpec(
-        "ddpm", "DDPM ancestral sampling", "Algorithm 2 over all T = 1000 steps, one sample per digit, with x_t and x̂_0 along the way",
-        ("ddpm.alg2", "ddpm.11"), "paperkit.demos.ddpm:run", default_steps=1000,
+        "ddpm", "DDPM ancestral sampling", "{how}, one sample per digit, with x_t and x̂_0 along the way",
+        ("ddpm.alg2", "ddpm.11"), "paperkit.demos.ddpm:run", default_steps=plans.T,
         steps_help="ancestral steps (default 1000 = every t; fewer strides the timesteps)",
     ),
     DemoSpec(
-        "ddim", "DDIM sampling", "DDIM at 10 and 50 steps with η = 0 and η = 1 from the same noise, timed",
-        ("ddim.12", "ddim.16", "ddim.subsequence"), "paperkit.demos.ddim:run", default_steps=50,
+        "ddim", "DDIM sampling", "DDIM at {counts} with η = 0 and η = 1 from the same noise, timed",
+        ("ddim.12", "ddim.16", "ddim.subsequence"), "paperkit.demos.ddim:run", default_steps=plans.DDIM_DEFAULT,
         steps_help="the larger step count (default 50; the smaller is min(10, N))",
     ),
     DemoSpec(
-        "inversion", "DDIM inversion", "real digits DDIM-encoded to x_T and decoded back; reconstruction error per step count",
-        ("ddim.13", "ddim.12"), "paperkit.demos.inversion:run", default_steps=50,
+        "inversion", "DDIM inversion", "real digits DDIM-encoded to x_T and decoded back at {counts}; reconstruction error per step count",
+        ("ddim.13", "ddim.12"), "paperkit.demos.inversion:run", default_steps=plans.DDIM_DEFAULT,
         steps_help="the largest step count (default 50; also runs 10 and 20 below it)",
     ),
     DemoSpec(
-        "cfg", "Classifier-free guidance", "one sample per digit at guidance scales 0, 1, 2, 4, 7.5 and 12, scored by the classifier",
-        ("cfg.6",), "paperkit.demos.cfg:run", default_steps=25, steps_help="DDIM steps per scale (default 25)",
+        "cfg", "Classifier-free guidance", "one sample per digit at guidance scales 0, 1, 2, 4, 7.5 and 12, {steps} DDIM {step_s} each, scored by the classifier",
+        ("cfg.6",), "paperkit.demos.cfg:run", default_steps=plans.SAMPLING_DEFAULT, steps_help="DDIM steps per scale (default 25)",
     ),
     DemoSpec(
-        "norm_rescale", "Rescaled guidance", "plain guidance at scale 12 vs norm-ratio and Lin's std rescaling: saturation per variant",
+        "norm_rescale", "Rescaled guidance", "plain guidance at scale 12 vs norm-ratio and Lin's std rescaling, {steps} DDIM {step_s} each: saturation per variant",
         ("lesson11.norm_rescale", "lesson11.guidance_rescale", "cfg.6"), "paperkit.demos.norm_rescale:run",
-        default_steps=25, steps_help="DDIM steps per variant (default 25)",
+        default_steps=plans.SAMPLING_DEFAULT, steps_help="DDIM steps per variant (default 25)",
     ),
     DemoSpec(
-        "decreasing_guidance", "Decreasing guidance", "constant, linear and cosine guidance-scale schedules from 7.5 down to 1",
-        ("lesson11.decreasing_guidance", "cfg.6"), "paperkit.demos.decreasing_guidance:run", default_steps=25,
+        "decreasing_guidance", "Decreasing guidance", "constant, linear and cosine guidance-scale schedules from 7.5 down to 1 over {steps} DDIM {step_s}",
+        ("lesson11.decreasing_guidance", "cfg.6"), "paperkit.demos.decreasing_guidance:run", default_steps=plans.SAMPLING_DEFAULT,
         steps_help="DDIM steps per schedule (default 25)",
     ),
     DemoSpec(
-        "interpolation", "Prompt interpolation", "frames from \"3\" to \"8\" by lerp and slerp of the class embeddings, same noise per frame",
-        ("lesson11.prompt_interpolation", "cfg.6"), "paperkit.demos.interpolation:run", default_steps=25,
+        "interpolation", "Prompt interpolation", "frames from \"3\" to \"8\" by lerp and slerp of the class embeddings, same noise per frame, {steps} DDIM {step_s} each",
+        ("lesson11.prompt_interpolation", "cfg.6"), "paperkit.demos.interpolation:run", default_steps=plans.SAMPLING_DEFAULT,
         steps_help="DDIM steps per frame (default 25)",
     ),
     DemoSpec(
-        "diffedit", "DiffEdit on digits", "real digits edited from one class to another inside an inferred mask",
-        ("diffedit.step1", "diffedit.step2", "diffedit.step3"), "paperkit.demos.diffedit:run", default_steps=50,
+        "diffedit", "DiffEdit on digits", "real digits edited from one class to another inside an inferred mask: a {steps}-step DDIM schedule, encoded and decoded over its first {encode_steps} (r = {r})",
+        ("diffedit.step1", "diffedit.step2", "diffedit.step3"), "paperkit.demos.diffedit:run", default_steps=plans.DIFFEDIT_DEFAULT,
         steps_help="the DDIM schedule's steps (default 50; encoding runs the first 80 %)",
     ),
     DemoSpec(
-        "matmul", "Matrix multiplication from scratch", "lesson 11's ladder of speed-ups: Python loops, Numba, broadcasting, einsum, torch (and the GPU), timed here",
+        "matmul", "Matrix multiplication from scratch", "lesson 11's ladder of speed-ups: Python loops, Numba, broadcasting, einsum, torch (and the GPU), timed here ({runs} per method)",
         ("lesson11.matmul", "lesson11.broadcasting", "lesson11.frobenius"), "paperkit.demos.matmul:run", needs_model=False,
         steps_help="timed repeats per method, median reported (default 3)",
     ),

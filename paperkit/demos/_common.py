@@ -17,9 +17,8 @@ import torch
 
 from ..diffusion import cfg, ddim_step, ddim_timesteps, predict_x0, rescale_by_norm_ratio, rescale_by_std
 from ..progress import report
-from .result import NonFiniteError
-
-T = 1000
+from .plans import T
+from .result import NonFiniteError, grid_meta
 
 
 # -- randomness ----------------------------------------------------------------------------------
@@ -78,6 +77,32 @@ def grid(x: torch.Tensor, ncol: int | None = None, pad: int = 1) -> np.ndarray:
         for c in range(C):
             out[r * (H + pad): r * (H + pad) + H, c * (W + pad): c * (W + pad) + W] = tiles[r, c]
     return out
+
+
+def add_grid(result, name: str, x: torch.Tensor, *, title: str, rows: Sequence, cols: Sequence,
+             row_title: str = "", col_title: str = "", caption: str | None = None, pad: int = 1) -> np.ndarray:
+    """Put ``x`` in ``result`` as the grid image ``name``, with its labels (``result.grids[name]``).
+
+    ``x`` is (R, C, 1, H, W) — rows × columns — or (N, 1, H, W), one row. ``rows``/``cols`` label each
+    row/column (what the demo stacked along that axis, in that order); a count that does not match the
+    tensor's raises, so a label cannot drift from its tile. ``title`` is the figure's one line;
+    ``caption`` (default: the title) the one-line description in ``result.captions``.
+    """
+    if x.ndim == 4:
+        x = x.unsqueeze(0)
+    if x.ndim != 5:
+        raise ValueError(f"image {name!r}: expected (R, C, 1, H, W) or (N, 1, H, W), got {tuple(x.shape)}")
+    R, C, _, H, W = x.shape
+    if len(rows) != R or len(cols) != C:
+        raise ValueError(f"image {name!r}: {len(rows)} row and {len(cols)} column labels for {R} × {C} tiles")
+    image = grid(x, pad=pad)
+    meta = grid_meta(title=title, rows=rows, cols=cols, tile=(H, W), pad=pad, row_title=row_title,
+                     col_title=col_title, pad_value=PAD_VALUE)
+    assert tuple(meta["shape"]) == image.shape, (meta["shape"], image.shape)
+    result.images[name] = image
+    result.grids[name] = meta
+    result.captions[name] = caption or title
+    return image
 
 
 def saturation(x: torch.Tensor) -> dict[str, float]:

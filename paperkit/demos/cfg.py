@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import torch
 
-from ._common import Progress, ddim_sample, generator, grid, randn, readings, saturation
+from ._common import Progress, add_grid, ddim_sample, generator, randn, readings, saturation
+from .plans import sampling_steps
 from .result import DemoResult
 
 SCALES = (0.0, 1.0, 2.0, 4.0, 7.5, 12.0)
@@ -20,7 +21,7 @@ CLASSES = tuple(range(10))
 
 def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callback=None, cancel=None,
         scales=SCALES, classes=CLASSES) -> DemoResult:
-    steps = 25 if steps is None else int(steps)
+    steps = sampling_steps(steps)
     progress = Progress("cfg", steps * len(scales), callback, cancel)
     gen = generator(seed)
     cond = torch.tensor(list(classes), device=device)
@@ -37,9 +38,11 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
         rows.append(row)
     result = DemoResult("cfg", settings={"seed": seed, "device": str(device), "steps": steps,
                                          "scales": list(map(float, scales)), "classes": list(map(int, classes))})
-    result.images["sweep"] = grid(torch.stack(samples, 0))
-    result.captions["sweep"] = ("rows: guidance scale " + ", ".join(f"{s:g}" for s in scales)
-                                + "; columns: digits " + ", ".join(map(str, classes)))
+    add_grid(result, "sweep", torch.stack(samples, 0),
+             title=f"Classifier-free guidance: ε_u + s (ε_c − ε_u), DDIM {steps} steps, same x_T per digit",
+             rows=[f"{s:g}" for s in scales], row_title="scale s", cols=list(map(int, classes)), col_title="digit",
+             caption=("rows: guidance scale " + ", ".join(f"{s:g}" for s in scales)
+                      + "; columns: digits " + ", ".join(map(str, classes))))
     result.tables.append({"name": "scales", "title": f"Guidance sweep, DDIM {steps} steps, η = 0",
                           "columns": list(rows[0]), "rows": rows})
     xs = [float(s) for s in scales]

@@ -14,7 +14,8 @@ import time
 
 import torch
 
-from ._common import Progress, ddim_sample, generator, grid, randn, readings, saturation
+from ._common import Progress, add_grid, ddim_sample, generator, randn, readings, saturation
+from .plans import ddim_step_counts
 from .result import DemoResult
 
 CLASSES = tuple(range(10))
@@ -22,8 +23,8 @@ CLASSES = tuple(range(10))
 
 def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callback=None, cancel=None,
         classes=CLASSES, etas=(0.0, 1.0)) -> DemoResult:
-    largest = 50 if steps is None else int(steps)
-    step_counts = sorted({min(10, largest), largest})
+    step_counts = ddim_step_counts(steps)  # min(10, N) and N
+    largest = step_counts[-1]
     settings = [(s, float(eta)) for s in step_counts for eta in etas]
     progress = Progress("ddim", sum(s for s, _ in settings), callback, cancel)
     gen = generator(seed)
@@ -43,8 +44,9 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
     rows, timing_rows = [], []
     for (s, eta), x0 in samples.items():
         name = f"steps{s}_eta{eta:g}"
-        result.images[name] = grid(x0)
-        result.captions[name] = f"DDIM, {s} steps, η = {eta:g}; digits {', '.join(map(str, classes))}"
+        add_grid(result, name, x0, title=f"DDIM samples x_0: {s} steps, η = {eta:g}, one per digit",
+                 rows=[f"η = {eta:g}"], cols=list(map(int, classes)), col_title="digit",
+                 caption=f"DDIM, {s} steps, η = {eta:g}; digits {', '.join(map(str, classes))}")
         stats = saturation(x0)
         row = {"steps": s, "η": eta, "mse vs ref": float((x0 - reference).pow(2).mean()),
                "clipped": stats["clipped"], "mean |x|": stats["mean_abs"]}

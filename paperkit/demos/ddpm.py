@@ -17,7 +17,8 @@ from __future__ import annotations
 import torch
 
 from ..diffusion import ddim_timesteps, ddpm_step, predict_x0
-from ._common import T, Progress, check_finite, generator, grid, randn, readings, saturation
+from ._common import T, Progress, add_grid, check_finite, generator, randn, readings, saturation
+from .plans import ddpm_steps
 from .result import DemoResult
 
 CLASSES = tuple(range(10))
@@ -26,7 +27,7 @@ SNAPSHOTS = 6
 
 def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callback=None, cancel=None,
         classes=CLASSES, variance: str = "beta_tilde") -> DemoResult:
-    steps = T if steps is None else int(steps)
+    steps = ddpm_steps(steps)
     ab = model.alpha_bars
     taus = ddim_timesteps(len(ab), steps, "leading").tolist()  # every t when steps == T
     ab_t = ab[taus].tolist()
@@ -50,13 +51,17 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
     stats = saturation(x)
     result = DemoResult("ddpm", settings={"seed": seed, "device": str(device), "steps": len(taus),
                                           "classes": list(map(int, classes)), "variance": variance})
-    result.images["samples"] = grid(x)
-    result.captions["samples"] = "x_0 for the digits " + ", ".join(map(str, classes))
-    result.images["x_t"] = grid(torch.stack(xs, dim=1))
-    result.images["x0_hat"] = grid(torch.stack(x0s, dim=1))
+    digits = list(map(int, classes))
+    add_grid(result, "samples", x, title=f"DDPM samples x_0 after {len(taus)} steps, one per digit",
+             rows=["x_0"], cols=digits, col_title="digit",
+             caption="x_0 for the digits " + ", ".join(map(str, digits)))
     cols = "columns: t = " + ", ".join(map(str, snap_t))
-    result.captions["x_t"] = f"x_t along the way; rows: digits {', '.join(map(str, classes))}; {cols}"
-    result.captions["x0_hat"] = f"the model's x̂_0 at the same steps (clipped for display); {cols}"
+    add_grid(result, "x_t", torch.stack(xs, dim=1), title=f"x_t along the way ({len(taus)} steps, sampling runs left to right)",
+             rows=digits, row_title="digit", cols=snap_t, col_title="t",
+             caption=f"x_t along the way; rows: digits {', '.join(map(str, digits))}; {cols}")
+    add_grid(result, "x0_hat", torch.stack(x0s, dim=1), title="The model's x̂_0 predicted from each x_t (clipped for display)",
+             rows=digits, row_title="digit", cols=snap_t, col_title="t",
+             caption=f"the model's x̂_0 at the same steps (clipped for display); {cols}")
     result.metrics = {"steps": len(taus), "clipped": stats["clipped"], "mean_abs": stats["mean_abs"],
                       "max_abs": stats["max_abs"]}
     scored = readings(x, classes)

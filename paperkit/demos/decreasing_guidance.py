@@ -11,7 +11,8 @@ from __future__ import annotations
 import torch
 
 from ..diffusion import ddim_timesteps, guidance_scale_schedule
-from ._common import Progress, ddim_sample, generator, grid, randn, readings, saturation
+from ._common import Progress, add_grid, ddim_sample, generator, randn, readings, saturation
+from .plans import sampling_steps
 from .result import DemoResult
 
 KINDS = ("constant", "linear", "cosine")
@@ -20,7 +21,7 @@ CLASSES = tuple(range(10))
 
 def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callback=None, cancel=None,
         scale: float = 7.5, min_scale: float = 1.0, classes=CLASSES) -> DemoResult:
-    steps = 25 if steps is None else int(steps)
+    steps = sampling_steps(steps)
     progress = Progress("decreasing_guidance", steps * len(KINDS), callback, cancel)
     gen = generator(seed)
     cond = torch.tensor(list(classes), device=device)
@@ -37,8 +38,10 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
                                "yscale": "linear"}
         x0, _ = ddim_sample(model, x_T, cond, steps=steps, scales=schedule, progress=progress, stage=kind)
         samples.append(x0)
-        result.images[kind] = grid(x0)
-        result.captions[kind] = f"{kind} schedule from {scale:g} to {min_scale:g}; digits {', '.join(map(str, classes))}"
+        span = f"s = {scale:g} throughout" if kind == "constant" else f"s from {scale:g} down to {min_scale:g}"
+        add_grid(result, kind, x0, title=f"{kind.capitalize()} guidance schedule ({span}), DDIM {steps} steps",
+                 rows=[kind], cols=list(map(int, classes)), col_title="digit",
+                 caption=f"{kind} schedule from {scale:g} to {min_scale:g}; digits {', '.join(map(str, classes))}")
         stats = saturation(x0)
         row = {"schedule": kind, "mean s": sum(schedule) / steps, "clipped": stats["clipped"], "mean |x|": stats["mean_abs"]}
         scored = readings(x0, classes)
@@ -48,8 +51,10 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
         result.metrics[f"clipped.{kind}"] = stats["clipped"]
         result.metrics[f"mean_scale.{kind}"] = row["mean s"]
         rows.append(row)
-    result.images["all"] = grid(torch.stack(samples, 0))
-    result.captions["all"] = "rows: " + ", ".join(KINDS) + "; columns: digits " + ", ".join(map(str, classes))
+    add_grid(result, "all", torch.stack(samples, 0),
+             title=f"Guidance-scale schedules from {scale:g} to {min_scale:g} (constant: {scale:g}), DDIM {steps} steps",
+             rows=list(KINDS), row_title="schedule", cols=list(map(int, classes)), col_title="digit",
+             caption="rows: " + ", ".join(KINDS) + "; columns: digits " + ", ".join(map(str, classes)))
     result.tables.append({"name": "schedules", "title": f"Guidance {scale:g} → {min_scale:g}, DDIM {steps} steps, η = 0",
                           "columns": list(rows[0]), "rows": rows})
     result.text = ["pixels beyond ±1: " + ", ".join(f"{r['schedule']} {r['clipped']:.1%}" for r in rows)

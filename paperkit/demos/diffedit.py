@@ -22,17 +22,18 @@ from __future__ import annotations
 import torch
 
 from ..diffusion import diffedit_decode, diffedit_encode, diffedit_mask
-from ._common import Progress, check_finite, classify, generator, grid, real_digits
+from ._common import Progress, add_grid, check_finite, classify, generator, real_digits
+from .plans import DIFFEDIT_ENCODE_RATIO, diffedit_steps
 from .result import DemoResult
 
 PAIRS = ((3, 8), (5, 6), (9, 8), (1, 7), (7, 9), (4, 9))
-SETTINGS = {"n": 10, "strength": 0.5, "threshold": 0.3, "rescale": "minmax", "encode_ratio": 0.8, "guidance": 4.0}
+SETTINGS = {"n": 10, "strength": 0.5, "threshold": 0.3, "rescale": "minmax", "encode_ratio": DIFFEDIT_ENCODE_RATIO, "guidance": 4.0}
 UNCHANGED_TOL = 1e-5
 
 
 def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callback=None, cancel=None,
         pairs=PAIRS, which: int = 0, **overrides) -> DemoResult:
-    steps = 50 if steps is None else int(steps)
+    steps = diffedit_steps(steps)[0]
     unknown = set(overrides) - set(SETTINGS)
     if unknown:
         raise TypeError(f"unknown diffedit option(s): {', '.join(sorted(unknown))}")
@@ -42,7 +43,7 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
     x0, labels = real_digits(sources, which=which)
     x0, cond_ref = x0.to(device), labels.to(device)
     ab = model.alpha_bars
-    n_enc = int(steps * opts["encode_ratio"])
+    n_enc = diffedit_steps(steps, opts["encode_ratio"])[1]
     progress = Progress("diffedit", 1 + 2 * n_enc, callback, cancel)
     forward = lambda step, total, info: progress.tick(**info)  # noqa: E731  (one counter; cancel checked there)
 
@@ -69,10 +70,12 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
 
     result = DemoResult("diffedit", settings={"seed": seed, "device": str(device), "steps": steps, "pairs": [list(p) for p in pairs],
                                               **opts, "encode_steps": n_enc})
-    result.images["edits"] = grid(torch.stack([x0, mask.reshape(x0.shape) * 2 - 1, encoding.x_r, y0,
-                                               (y0 - x0).abs() - 1], 1))
-    result.captions["edits"] = ("rows: " + ", ".join(f"{r} → {q}" for r, q in pairs)
-                                + "; columns: input x_0, mask M, encoding x_r (clipped), edit, |edit − input|")
+    add_grid(result, "edits", torch.stack([x0, mask.reshape(x0.shape) * 2 - 1, encoding.x_r, y0, (y0 - x0).abs() - 1], 1),
+             title=f"DiffEdit: each digit R edited into Q inside its mask ({steps}-step schedule, r = {opts['encode_ratio']:g})",
+             rows=[f"{r} → {q}" for r, q in pairs], row_title="R → Q",
+             cols=["input x_0", "mask M", "encoded x_r", "edit", "what changed"],
+             caption=("rows: " + ", ".join(f"{r} → {q}" for r, q in pairs)
+                      + "; columns: input x_0, mask M, encoding x_r (clipped), edit, what changed (|edit − input|)"))
     rows = []
     for i, (r, q) in enumerate(pairs):
         rows.append({"edit": f"{r} → {q}", "mask coverage": coverage[i], "unchanged outside": kept[i],

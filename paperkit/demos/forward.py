@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 
 from ..diffusion import alpha_bars, linear_betas, q_sample
-from ._common import Progress, check_finite, generator, grid, randn, real_digits
+from ._common import Progress, add_grid, check_finite, generator, randn, real_digits
 from .result import DemoResult
 
 TIMESTEPS = (0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 999)
@@ -40,9 +40,10 @@ def run(model=None, *, device="cpu", seed: int = 0, steps: int | None = None, ca
     strip = torch.stack(columns, dim=1)  # (digits, 1 + len(t), 1, H, W)
     result = DemoResult("forward", settings={"seed": seed, "device": str(device), "steps": None,
                                              "classes": list(map(int, classes)), "timesteps": list(timesteps)})
-    result.images["strip"] = grid(strip)
-    result.captions["strip"] = ("rows: held-out digits " + ", ".join(map(str, labels.tolist()))
-                                + "; columns: x_0, then x_t at t = " + ", ".join(map(str, timesteps)))
+    add_grid(result, "strip", strip, title="q(x_t | x_0): each held-out digit noised to x_t in one jump (ddpm.4)",
+             rows=labels.tolist(), row_title="digit", cols=["x_0", *[f"t={t}" for t in timesteps]],
+             caption=("rows: held-out digits " + ", ".join(map(str, labels.tolist()))
+                      + "; columns: x_0, then x_t at t = " + ", ".join(map(str, timesteps))))
     result.series["corr"] = {"x": list(timesteps), "y": corr_series, "label": "corr(x_t, x_0), measured",
                              "plot": "how much of x_0 is left", "xlabel": "t", "ylabel": "correlation", "yscale": "linear"}
     result.series["sqrt_alpha_bar"] = {"x": list(timesteps), "y": [r["√ᾱ_t"] for r in rows], "label": "√ᾱ_t",

@@ -16,13 +16,14 @@ from __future__ import annotations
 import torch
 
 from ..diffusion import lerp, slerp
-from ._common import Progress, classify, ddim_sample, generator, grid, randn
+from ._common import Progress, add_grid, classify, ddim_sample, generator, randn
+from .plans import sampling_steps
 from .result import DemoResult
 
 
 def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callback=None, cancel=None,
         source: str = "3", target: str = "8", frames: int = 9, guidance: float = 3.0) -> DemoResult:
-    steps = 25 if steps is None else int(steps)
+    steps = sampling_steps(steps)
     if frames < 2:
         raise ValueError(f"frames must be at least 2, got {frames}")
     a_label, b_label = int(model.encode_prompt(source)[0]), int(model.encode_prompt(target)[0])
@@ -39,12 +40,16 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
 
     result = DemoResult("interpolation", settings={"seed": seed, "device": str(device), "steps": steps, "source": source,
                                                    "target": target, "frames": frames, "guidance": float(guidance)})
-    result.images["frames"] = grid(torch.stack([frames_by["lerp"], frames_by["slerp"]], 0))
-    result.captions["frames"] = (f"rows: lerp, slerp; columns: w = " + ", ".join(f"{w:.2f}" for w in ws)
-                                 + f" from {a_label} to {b_label}")
+    w_labels = [f"{w:.2f}" for w in ws]
+    w_title = f"w (0: \"{source}\", 1: \"{target}\")"
+    add_grid(result, "frames", torch.stack([frames_by["lerp"], frames_by["slerp"]], 0),
+             title=f"From {a_label} to {b_label}: the class embedding blended by w, same x_T in every frame",
+             rows=["lerp", "slerp"], row_title="path", cols=w_labels, col_title=w_title,
+             caption=(f"rows: lerp, slerp; columns: w = " + ", ".join(w_labels) + f" from {a_label} to {b_label}"))
     for name, path in paths.items():
-        result.images[name] = grid(frames_by[name])
-        result.captions[name] = f"{name} from {a_label} to {b_label}, {frames} frames"
+        add_grid(result, name, frames_by[name], title=f"{name.capitalize()} from {a_label} to {b_label}, {frames} frames, same x_T",
+                 rows=[name], cols=w_labels, col_title=w_title,
+                 caption=f"{name} from {a_label} to {b_label}, {frames} frames")
         norms = path.norm(dim=1).tolist()
         result.series[f"norm.{name}"] = {"x": ws, "y": norms, "label": name, "plot": "‖embedding‖ along the path",
                                          "xlabel": "w", "ylabel": "‖e‖", "yscale": "linear"}

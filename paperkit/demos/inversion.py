@@ -16,7 +16,8 @@ from __future__ import annotations
 import torch
 
 from ..diffusion import ddim_invert_step, ddim_step, ddim_timesteps
-from ._common import Progress, check_finite, generator, grid, randn, real_digits
+from ._common import Progress, add_grid, check_finite, generator, randn, real_digits
+from .plans import inversion_step_counts
 from .result import DemoResult
 
 CLASSES = tuple(range(10))
@@ -51,8 +52,8 @@ def decode(model, x_T, cond, steps, progress, demo="inversion", stage="decode"):
 
 def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callback=None, cancel=None,
         classes=CLASSES) -> DemoResult:
-    largest = 50 if steps is None else int(steps)
-    step_counts = sorted({s for s in (10, 20) if s < largest} | {largest})
+    step_counts = inversion_step_counts(steps)  # 10 and 20 below N, and N
+    largest = step_counts[-1]
     progress = Progress("inversion", 2 * sum(step_counts) + largest, callback, cancel)
     x0, labels = real_digits(classes)
     x0, cond = x0.to(device), labels.to(device)
@@ -71,10 +72,14 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
 
     result = DemoResult("inversion", settings={"seed": seed, "device": str(device), "steps": step_counts,
                                                "classes": list(map(int, classes))})
-    result.images["reconstruction"] = grid(torch.stack([x0, latents[largest], *[recon[s] for s in step_counts], x_rand], 1))
-    result.captions["reconstruction"] = (
-        "rows: digits " + ", ".join(map(str, labels.tolist())) + f"; columns: x_0, its x_T ({largest} steps, clipped), "
-        + ", ".join(f"decoded after {s} steps" for s in step_counts) + f", a random x_T decoded ({largest} steps)")
+    add_grid(result, "reconstruction", torch.stack([x0, latents[largest], *[recon[s] for s in step_counts], x_rand], 1),
+             title=f"DDIM inversion: each digit encoded to x_T ({largest} steps) and decoded back",
+             rows=labels.tolist(), row_title="digit",
+             cols=["input x_0", "encoded x_T", *[f"decoded {s} steps" for s in step_counts], "random x_T decoded"],
+             caption=("rows: digits " + ", ".join(map(str, labels.tolist()))
+                      + f"; columns: x_0, its x_T ({largest} steps, clipped), "
+                      + ", ".join(f"decoded after {s} steps" for s in step_counts)
+                      + f", a random x_T decoded ({largest} steps)"))
     result.tables.append({"name": "reconstruction", "title": "Encode with ddim.13, decode with ddim.12 (η = 0)",
                           "columns": ["x_T from", *rows[0]],
                           "rows": [{"x_T from": "inversion", **r} for r in rows] + [{"x_T from": "random noise", **baseline}]})

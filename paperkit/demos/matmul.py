@@ -27,15 +27,15 @@ import torch
 from ..lab.bench import LESSON_SHAPES, machine_info, run_benchmark, shape_label, targets
 from ..lab.broadcasting import explain_broadcast
 from ..lab.frobenius import frobenius_norm
+from .plans import matmul_repeats
 from .result import DemoResult
 
-DEFAULT_REPEATS = 3
 CHART = "Speed-up over the pure-Python loop (× faster, log scale)"
 
 
 def run(model=None, *, device="cpu", seed: int = 0, steps: int | None = None, callback=None, cancel=None,
         rows: int | None = None, include_gpu: bool | None = None) -> DemoResult:
-    repeats = DEFAULT_REPEATS if steps is None else int(steps)
+    repeats = matmul_repeats(steps)
     if repeats < 1:
         raise ValueError(f"steps (timed repeats) must be at least 1, got {repeats}")
     (m_small, k, n), (m_big, _, _) = LESSON_SHAPES

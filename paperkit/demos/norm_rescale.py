@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import torch
 
-from ._common import Progress, ddim_sample, generator, grid, randn, readings, saturation
+from ._common import Progress, add_grid, ddim_sample, generator, randn, readings, saturation
+from .plans import sampling_steps
 from .result import DemoResult
 
 CLASSES = tuple(range(10))
@@ -30,8 +31,10 @@ CLASSES = tuple(range(10))
 
 def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callback=None, cancel=None,
         scale: float = 12.0, phi: float = 0.7, classes=CLASSES) -> DemoResult:
-    steps = 25 if steps is None else int(steps)
+    steps = sampling_steps(steps)
     variants = [("cfg", float(scale), None), ("norm", float(scale), "norm"), ("std", float(scale), "std"), ("s=1", 1.0, None)]
+    about = {"cfg": f"Plain guidance (cfg), s = {scale:g}", "norm": f"Norm-ratio rescaled guidance (norm), s = {scale:g}",
+             "std": f"Lin's std-rescaled guidance (std, φ = {phi:g}), s = {scale:g}", "s=1": "No guidance (s=1)"}
     progress = Progress("norm_rescale", steps * len(variants), callback, cancel)
     gen = generator(seed)
     cond = torch.tensor(list(classes), device=device)
@@ -57,12 +60,15 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
             row.update({"accuracy": scored["accuracy"], "confidence": scored["confidence"]})
             result.metrics[f"accuracy.{name}"] = scored["accuracy"]
         rows.append(row)
-        result.images[name] = grid(x0)
-        result.captions[name] = f"{name} (scale {s:g}); digits {', '.join(map(str, classes))}"
+        add_grid(result, name, x0, title=f"{about[name]}, DDIM {steps} steps",
+                 rows=[name], cols=list(map(int, classes)), col_title="digit",
+                 caption=f"{name} (scale {s:g}); digits {', '.join(map(str, classes))}")
         for key in ("clipped", "mean_abs", "max_abs"):
             result.metrics[f"{key}.{name}"] = stats[key]
-    result.images["all"] = grid(torch.stack(samples, 0))
-    result.captions["all"] = "rows: " + ", ".join(v[0] for v in variants) + "; columns: digits " + ", ".join(map(str, classes))
+    add_grid(result, "all", torch.stack(samples, 0),
+             title=f"Guidance at s = {scale:g}: plain (cfg), norm-ratio (norm), Lin's (std, φ = {phi:g}), and s = 1",
+             rows=[v[0] for v in variants], row_title="variant", cols=list(map(int, classes)), col_title="digit",
+             caption="rows: " + ", ".join(v[0] for v in variants) + "; columns: digits " + ", ".join(map(str, classes)))
     result.tables.append({"name": "saturation", "title": f"Guidance at scale {scale:g}: saturation of the final samples",
                           "columns": list(rows[0]), "rows": rows})
     by = {r["variant"]: r for r in rows}

@@ -24,7 +24,10 @@ class DemoResult:
     """A demo's output.
 
     - ``images``: name → uint8 array, (H, W) grey or (H, W, 3), often a grid of 16×16 tiles at native
-      size (``png_bytes`` scales it up); ``captions`` says what the rows and columns are;
+      size (``png_bytes`` scales it up); ``captions``: name → one line saying what it shows;
+    - ``grids``: name → the layout and labels of a grid image (see ``grid_meta``): its one-line
+      ``title``, a label per row and per column, the axis titles, tile size and pad — enough to draw
+      labels aligned with the tiles (``tile_spans``; ``paperkit.demos.figure`` draws them in PNGs);
     - ``series``: name → {"x": [...], "y": [...], "label", "plot" (curves sharing a plot share it),
       "xlabel", "ylabel", "yscale" ("linear"/"log")} for line plots;
     - ``tables``: a list of {"name", "title", "columns": [...], "rows": [{column: value}, ...]};
@@ -44,6 +47,12 @@ class DemoResult:
     captions: dict[str, str] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    grids: dict[str, dict] = field(default_factory=dict)
+
+    def title(self, name: str) -> str:
+        """The image's one-line figure title: its grid's title, else its caption, else its name."""
+        meta = self.grids.get(name)
+        return (meta or {}).get("title") or self.captions.get(name) or name
 
     def png_bytes(self, name: str, scale: int = 4) -> bytes:
         """The image ``name`` as PNG bytes, each pixel repeated ``scale`` × ``scale`` (nearest)."""
@@ -69,7 +78,10 @@ class DemoResult:
         """Everything but raw pixels: images become their shape (and path, when written)."""
         images = {}
         for name, arr in self.images.items():
-            entry: dict[str, Any] = {"shape": list(getattr(arr, "shape", ())), "caption": self.captions.get(name, "")}
+            entry: dict[str, Any] = {"shape": list(getattr(arr, "shape", ())), "title": self.title(name),
+                                     "caption": self.captions.get(name, "")}
+            if name in self.grids:
+                entry["grid"] = _plain(self.grids[name])
             if image_paths and name in image_paths:
                 entry["path"] = image_paths[name]
             images[name] = entry
@@ -86,10 +98,39 @@ class DemoResult:
         return {
             "images": {k: np.asarray(v).tobytes() for k, v in self.images.items()},
             "shapes": {k: np.asarray(v).shape for k, v in self.images.items()},
+            "grids": _plain(self.grids),
             "series": _plain({k: s for k, s in self.series.items() if not s.get("volatile")}),
             "metrics": _plain(self.metrics), "text": list(self.text),
             "tables": _plain([t for t in self.tables if not t.get("volatile")]),
         }
+
+
+def grid_meta(*, title: str, rows, cols, tile: tuple[int, int], pad: int = 1, row_title: str = "",
+              col_title: str = "", pad_value: int | None = None) -> dict:
+    """The metadata of a grid image of len(rows) × len(cols) tiles of ``tile`` = (h, w) pixels, ``pad``
+    pixels apart (no outer border): the image is (R(h + pad) − pad) × (C(w + pad) − pad).
+
+    ``rows``/``cols``: one label per row/column ("" for none); ``row_title``/``col_title``: what the
+    labels are (e.g. "digit", "t"); ``title``: the figure's one line. Plain data, JSON-ready.
+    """
+    rows, cols = [str(r) for r in rows], [str(c) for c in cols]
+    h, w = int(tile[0]), int(tile[1])
+    if not rows or not cols or h < 1 or w < 1 or pad < 0:
+        raise ValueError(f"a grid needs rows, columns and a positive tile size, got {len(rows)}×{len(cols)} of {h}×{w}")
+    meta = {"title": str(title), "rows": rows, "cols": cols, "row_title": str(row_title), "col_title": str(col_title),
+            "tile": [h, w], "pad": int(pad), "shape": [len(rows) * (h + pad) - pad, len(cols) * (w + pad) - pad]}
+    if pad_value is not None:
+        meta["pad_value"] = int(pad_value)
+    return meta
+
+
+def tile_spans(meta: dict, scale: int = 1) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Pixel spans [start, stop) of every row and every column of tiles in the grid image (× ``scale``):
+    row r covers y in [r(h + pad), r(h + pad) + h), column c covers x in [c(w + pad), c(w + pad) + w)."""
+    (h, w), pad = meta["tile"], meta["pad"]
+    rows = [(r * (h + pad) * scale, (r * (h + pad) + h) * scale) for r in range(len(meta["rows"]))]
+    cols = [(c * (w + pad) * scale, (c * (w + pad) + w) * scale) for c in range(len(meta["cols"]))]
+    return rows, cols
 
 
 def _plain(value):
