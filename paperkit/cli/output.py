@@ -6,7 +6,10 @@ import json
 import shutil
 import sys
 import textwrap
-import unicodedata
+
+from ..render.box import display_width  # one rule for terminal widths: the 2-D renderer's
+
+__all__ = ["display_width", "pad", "print_json", "wrap"]
 
 
 def print_json(data) -> None:
@@ -22,9 +25,6 @@ def wrap(text: str, indent: str = "  ") -> str:
     return "\n\n".join(textwrap.fill(p, width=width, initial_indent=indent, subsequent_indent=indent) for p in paragraphs)
 
 
-def display_width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: combining marks take none, wide characters two."""
-    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def pad(text: str, width: int) -> str:
