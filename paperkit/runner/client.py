@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -178,16 +179,25 @@ class DemoRunner:
         finally:
             self._run_lock.release()
 
-    def _run(self, name, device, seed, steps, out_dir, options, on_progress, on_status, cancel) -> RunOutcome:
+    @contextmanager
+    def _request(self, cancel=None, on_status=None):
+        """A started process, a fresh request id and the inbox its answers arrive in (dropped after)."""
         proc = self._ensure_started()
         self._wait_ready(proc, cancel, on_status)
-        run_id = next(self._ids)
+        request_id = next(self._ids)
         inbox: queue.Queue = queue.Queue()
         with self._lock:
-            self._inboxes[run_id] = inbox
+            self._inboxes[request_id] = inbox
+        try:
+            yield proc, request_id, inbox
+        finally:
+            with self._lock:
+                self._inboxes.pop(request_id, None)
+
+    def _run(self, name, device, seed, steps, out_dir, options, on_progress, on_status, cancel) -> RunOutcome:
         request = {"name": name, "device": device, "seed": seed, "steps": steps,
                    "out_dir": str(out_dir) if out_dir else None, "options": options or {}}
-        try:
+        with self._request(cancel, on_status) as (proc, run_id, inbox):
             if not self._send(proc, ("run", run_id, request)):
                 raise self._died(proc)
             cancel_sent_at = None
@@ -217,19 +227,10 @@ class DemoRunner:
                     if cancel_sent_at is not None:
                         raise RunFailed("cancelled", "cancelled")
                     raise self._died(proc)
-        finally:
-            with self._lock:
-                self._inboxes.pop(run_id, None)
 
     def check_device(self, name: str, timeout: float = START_TIMEOUT_S) -> str:
         """The device ``name`` resolves to in the demo process ("cpu", "cuda", …); RunFailed if it is not there."""
-        proc = self._ensure_started()
-        self._wait_ready(proc, None, None)
-        request_id = next(self._ids)
-        inbox: queue.Queue = queue.Queue()
-        with self._lock:
-            self._inboxes[request_id] = inbox
-        try:
+        with self._request() as (proc, request_id, inbox):
             if not self._send(proc, ("device", request_id, name)):
                 raise self._died(proc)
             try:
@@ -242,9 +243,6 @@ class DemoRunner:
             if not ok:
                 raise RunFailed("error", text)
             return text
-        finally:
-            with self._lock:
-                self._inboxes.pop(request_id, None)
 
     def _died(self, proc) -> RunFailed:
         try:
