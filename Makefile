@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(PY) bench/latex_heldout.py
 	$(PY) bench/glossary.py
 	$(PY) bench/startup.py
+	$(PY) bench/app_vs_cli.py
 	$(PY) bench/matmul.py --quick
 
 clean:
