@@ -61,11 +61,27 @@ def test_encrypted_pdf():
         open_pdf(encrypted_pdf(), name="locked.pdf")
 
 
-def test_missing_file_and_directory(tmp_path):
+def test_missing_file_and_folder(tmp_path):
     with pytest.raises(PdfError, match="no such file"):
         open_pdf(tmp_path / "nope.pdf")
-    with pytest.raises(PdfError, match="is a directory"):
+    with pytest.raises(PdfError, match="is a folder, not a PDF file, and it holds no PDF"):
         open_pdf(tmp_path)
+    for name in ("b.pdf", "a.pdf", "c.PDF", "d.pdf"):
+        (tmp_path / name).write_bytes(b"%PDF-1.4\n")
+    (tmp_path / "notes.txt").write_text("not listed")
+    with pytest.raises(PdfError) as raised:
+        open_pdf(tmp_path, name="papers")
+    # the PDFs in it, so the user can pick one; never "no such file"
+    assert str(raised.value) == "papers is a folder, not a PDF file: it holds 4 PDFs (a.pdf, b.pdf, c.PDF, …)"
+
+
+def test_path_problem_names_what_the_path_is(tmp_path):
+    from paperkit.pdf.paths import pdf_path_problem
+
+    (tmp_path / "one.pdf").write_bytes(b"%PDF-1.4\n")
+    assert pdf_path_problem(tmp_path / "one.pdf") is None
+    assert pdf_path_problem(tmp_path / "two.pdf", name="two.pdf") == "no such file: two.pdf"
+    assert pdf_path_problem(tmp_path, name="here") == "here is a folder, not a PDF file: it holds 1 PDF (one.pdf)"
 
 
 def test_page_out_of_range_and_bad_zoom():

@@ -87,3 +87,13 @@ def test_summary_and_open_a_cached_catalog_paper(capsys, tmp_path, monkeypatch):
 def test_open_a_missing_file(capsys):
     code, _, err = run(capsys, "open", "no/such/paper.pdf")
     assert code == 2 and "no such file" in err
+
+
+def test_a_folder_is_called_a_folder(capsys, tmp_path):
+    """``paperkit pdf DIR`` and ``paperkit open DIR`` say it is a folder and which PDFs it holds."""
+    shutil.copy(real_pdf("cfg.pdf"), tmp_path / "cfg.pdf")
+    for command in (["pdf", str(tmp_path)], ["open", str(tmp_path), "--print"], ["open", str(tmp_path)]):
+        code, out, err = run(capsys, *command)
+        assert code == 2 and out == "", command
+        assert f"{tmp_path} is a folder, not a PDF file: it holds 1 PDF (cfg.pdf)" in err, (command, err)
+        assert "no such file" not in err.lower()

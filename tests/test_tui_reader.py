@@ -12,10 +12,14 @@ from pathlib import Path
 import pytest
 
 from paperkit.tui.app import PaperkitApp
+from footer_helpers import footer_keys, settle
 from pdf_paths import FIXTURES, ROOT, real_pdf
 from tui_helpers import run, until
 
 SIZE = (100, 40)
+# every key of the reader but Back: none may be offered while no PDF is open
+READER_KEYS = {"left_square_bracket", "right_square_bracket", "pageup", "pagedown", "slash", "t", "e", "p", "i",
+               "c", "plus", "equals_sign", "minus"}
 # textual-image's half-block renderer still calls a Pillow API deprecated for Pillow 14
 pytestmark = pytest.mark.filterwarnings("ignore:Image.Image.getdata is deprecated:DeprecationWarning")
 
@@ -106,19 +110,22 @@ def test_cfg_search_outline_and_help(tmp_path):
             await pilot.press("enter")  # the first hit is highlighted in the results list
             await on_page(pilot, screen, first.page)
             text = screen.query_one("#page-text")
-            assert text.highlighted is not None and text.rows[text.highlighted].text == first.text
+            # the line holding the match is highlighted, and the match itself reversed
+            para, start, end = text._hit
+            assert text.paragraphs[para].text[start:end].casefold() == "implicit classifier"
+            line = text.rows[text.highlighted]
+            assert line.para == para and line.start <= start < line.start + len(line.text) + 1
             prompt = text.get_option_at_index(text.highlighted).prompt
             assert any(str(span.style) == "reverse" for span in prompt.spans)
 
             await pilot.press("t")
-            from textual.widgets import Tree
-
-            tree = screen.query_one("#outline", Tree)
-            await until(pilot, lambda: tree.root.children and tree.root.children[0].data, what="the outline", timeout=15.0)
-            labels = [str(node.label.plain) for node in _walk(tree.root)]
-            assert any(label.startswith("1 Introduction") for label in labels), labels
-            intro = next(node for node in _walk(tree.root) if str(node.label.plain).startswith("4 Experiments"))
-            tree.select_node(intro)
+            outline = screen.query_one("#outline")
+            await until(pilot, lambda: screen.outline_entries, what="the outline", timeout=15.0)
+            titles = [entry.title for entry in screen.outline_entries]
+            assert titles[0] == "1 Introduction" and "4 Experiments" in titles
+            assert outline.has_focus
+            outline.highlighted = titles.index("4 Experiments")
+            await pilot.press("enter")
             await on_page(pilot, screen, 5)
 
             await pilot.press("question_mark")
@@ -127,7 +134,7 @@ def test_cfg_search_outline_and_help(tmp_path):
 
             assert isinstance(app.screen, HelpScreen)
             help_text = app.screen.text()
-            for description in ("Go to page", "Search", "Outline", "Equations", "Image", "Zoom in"):
+            for description in ("Go to page", "Search", "Outline", "Equations", "Page image", "Equation image", "Zoom in"):
                 assert description.lower() in help_text.lower(), description
 
     run(scenario())
@@ -204,9 +211,11 @@ def test_image_pane_crop_and_zoom(tmp_path):
             await pilot.press("c")
             await until(pilot, lambda: image.caption.startswith("Equation (6)") and image.has_picture, what="the crop", timeout=15.0)
             assert "cfg.6" in image.caption
-            picture = image._picture_widget.image
-            assert picture.width > 2 * picture.height  # a one-line display, not the page
+            assert image.picture.width > 2 * image.picture.height  # a one-line display, not the page
+            assert not screen.query_one("#page-text").display  # the equation takes the reader's width
 
+            await pilot.press("escape")  # back to the page image beside the text
+            assert screen.query_one("#page-text").display and image.display and not image.equation
             await pilot.press("i")
             assert not image.display
 
@@ -221,17 +230,22 @@ def test_two_columns_read_left_before_right(tmp_path):
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_reader(app, pilot, pdf)
             await until(pilot, lambda: screen.equations is not None, what="the equation index", timeout=15.0)
-            rows = texts(screen)
-            order = [rows.index(t) for t in ("1 Introduction", "bers are those of the paper.", "2 Background",
-                                              "2.1 Predicting the clean image", "3 Accelerated sampling")]
+            paragraphs = [p.text for p in screen.query_one("#page-text").paragraphs]
+
+            def where(start: str) -> int:
+                return next(i for i, t in enumerate(paragraphs) if t.startswith(start))
+
+            order = [where(t) for t in ("1 Introduction", "2 Background", "2.1 Predicting the clean image",
+                                        "3 Accelerated sampling")]
             assert order == sorted(order), order
+            assert paragraphs[where("1 Introduction") + 1].endswith("bers are those of the paper.")  # one paragraph
             marked = {row.equation.label: row.equation.catalog_id
                       for row in screen.query_one("#page-text").rows if row.first_of_equation}
             assert marked == {"4": "ddim.4", "9": "ddim.9", "12": "ddim.12", "14": "ddim.14", "16": "ddim.16"}
             # the spanning display (12) is read after both columns above it
-            eq12 = next(i for i, r in enumerate(screen.query_one("#page-text").rows) if r.first_of_equation
-                        and r.equation.label == "12")
-            assert eq12 > rows.index("3 Accelerated sampling")
+            rows = screen.query_one("#page-text").rows
+            eq12 = next(i for i, r in enumerate(rows) if r.first_of_equation and r.equation.label == "12")
+            assert eq12 > next(i for i, r in enumerate(rows) if r.text.startswith("3 Accelerated sampling"))
             assert "DDIM" in screen.sub_title
 
     run(scenario())
@@ -258,7 +272,8 @@ def bad_files(folder: Path) -> dict[str, Path]:
 def test_bad_files_give_one_message_each_and_the_app_carries_on(tmp_path):
     files = bad_files(tmp_path / "bad")
     expected = {"not a pdf": "is not a PDF", "empty": "is empty", "truncated": "is truncated",
-                "damaged": "damaged", "encrypted": "encrypted", "missing": "no such file", "a directory": "directory"}
+                "damaged": "damaged", "encrypted": "encrypted", "missing": "no such file",
+                "a directory": "is a folder, not a PDF file: it holds 4 PDFs (damaged.pdf, empty.pdf, encrypted.pdf, …)"}
 
     async def scenario():
         app = PaperkitApp(data_dir=tmp_path / "data")
@@ -274,10 +289,17 @@ def test_bad_files_give_one_message_each_and_the_app_carries_on(tmp_path):
                 message = str(screen.query_one("#reader-message").render())
                 assert screen.error in message and "Escape" in message
                 assert not screen.query_one("#reader-panes").display
-                if number == 0:  # nothing to act on, and nothing breaks or repeats the error
-                    for key in ("right_square_bracket", "p", "i", "c", "plus", "e", "escape", "slash", "escape"):
+                # nothing but Back is offered: no page, search, outline or image keys, in the footer or at all
+                await settle(pilot)
+                assert set(screen.active_bindings) & READER_KEYS == set(), kind
+                assert "escape" in screen.active_bindings
+                assert footer_keys(app).visible == ["esc Back", "? Help", "q Quit", "^p Commands"], kind
+                if number == 0:  # keys do nothing, repeat no error, and the message stays
+                    for key in ("right_square_bracket", "pagedown", "p", "i", "c", "plus", "e", "t", "slash"):
                         await pilot.press(key)
                     assert [message for severity, message in seen if severity == "error"] == [screen.error]
+                    assert app.screen is screen and screen.query_one("#reader-message").display
+                    assert screen.error in str(screen.query_one("#reader-message").render())
                 await pilot.press("escape")
                 await until(pilot, lambda: type(app.screen).__name__ == "LibraryScreen", what="the library", timeout=15.0)
             assert app.is_running
@@ -304,3 +326,251 @@ def test_library_lists_the_opened_pdf(tmp_path):
             assert f"pdf:{pdf.resolve()}" in ids()
 
     run(scenario())
+
+
+# -- reading at any width ------------------------------------------------------------------------
+
+
+def screen_lines(text) -> list[tuple[int, str]]:
+    """(paragraph, text) of each screen line of the page text, blank lines left out."""
+    return [(row.para, row.text) for row in text.rows if not row.blank]
+
+
+def assert_wrapped_to(text, width: int) -> None:
+    """Every line fits ``width`` cells, and within a paragraph no line ends early: the next line's
+    first word would not have fitted on it (the PDF's own line breaks are gone)."""
+    lines = screen_lines(text)
+    assert lines
+    for (para, line), (next_para, next_line) in zip(lines, lines[1:]):
+        assert len(line) <= width, line
+        if para == next_para and text.paragraphs[para].kind == "text":
+            assert len(line) + 1 + len(next_line.split(" ")[0]) > width, (line, next_line)
+
+
+def test_reflow_at_80_40_and_200_columns(tmp_path):
+    """At 80 columns the PDF's lines used to be wrapped again ("coverage" alone on a line); now
+    each paragraph is one block wrapped to the pane, again on every resize."""
+    pdf = real_pdf("cfg.pdf")
+
+    async def scenario():
+        app = PaperkitApp(data_dir=tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_reader(app, pilot, pdf)
+            text = screen.query_one("#page-text")
+            await until(pilot, lambda: text._wrapped_at and text._wrapped_at == text.scrollable_content_region.width,
+                        what="the text wrapped to the pane")
+            width = text.scrollable_content_region.width - 2  # the gutter: two cells before each line
+            assert_wrapped_to(text, width)
+            abstract = next(p for p, para in enumerate(text.paragraphs) if para.text.startswith("Classifier guidance is"))
+            assert len(text.paragraphs[abstract].rows) == 12  # twelve lines in the PDF, 78–88 characters …
+            lines = [line for para, line in screen_lines(text) if para == abstract]
+            assert lines[0] == "Classifier guidance is a recently introduced method to trade off mode"
+            # … one paragraph here: as few lines as the text needs at this width (row by row it took 24)
+            assert len(lines) <= len(text.paragraphs[abstract].text) // (width - 15) + 1
+            assert min(len(line) for line in lines[:-1]) >= width - 15
+            text.highlighted = text.line_of(abstract, 300)
+            mark = text.rows[text.highlighted].start  # the first word of the line under the cursor
+
+            for size in ((40, 24), (200, 50), (80, 24)):
+                await pilot.resize_terminal(*size)
+                await until(pilot, lambda: text._wrapped_at == text.scrollable_content_region.width, what="the re-wrap")
+                assert_wrapped_to(text, text.scrollable_content_region.width - 2)
+                here = text.rows[text.highlighted]
+                assert here.para == abstract and here.start <= mark <= here.start + len(here.text)  # the place is kept
+            assert [line for para, line in screen_lines(text) if para == abstract] == lines
+
+    run(scenario())
+
+
+def test_cfg_page_3_has_no_replacement_character(tmp_path):
+    pdf = real_pdf("cfg.pdf")
+
+    async def scenario():
+        app = PaperkitApp(data_dir=tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_reader(app, pilot, pdf)
+            screen.go_to_page(3)
+            await on_page(pilot, screen, 3)
+            text = screen.query_one("#page-text")
+            assert not any("\ufffd" in row.text for row in text.rows)
+            (five,) = [row for row in text.rows if row.first_of_equation]
+            assert five.text == "Eϵ,λ[∥ϵθ(zλ) −ϵ∥22] (5)" and five.marker == "(5)"  # still its own line, marked
+            assert any("Hyvärinen & Dayan" in row.text for row in text.rows)
+            assert "⍰" not in str(screen.query_one("#reader-status").render())
+
+    run(scenario())
+
+
+def outline_text(listing) -> str:
+    """What the outline list shows, its lines joined."""
+    return " ".join(" ".join(listing.render_line(y).text.split()) for y in range(listing.size.height))
+
+
+def test_outline_titles_are_shown_in_full_at_80_columns(tmp_path):
+    pdf = real_pdf("cfg.pdf")
+
+    async def scenario():
+        app = PaperkitApp(data_dir=tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_reader(app, pilot, pdf)
+            await pilot.press("t")
+            await until(pilot, lambda: screen.outline_entries, what="the outline", timeout=15.0)
+            await settle(pilot)
+            listing = screen.query_one("#outline")
+            assert listing.has_focus and screen.query_one("#side").outer_size.width == 40  # as wide as 80 columns allow
+            shown = outline_text(listing)
+            for entry in screen.outline_entries:  # every heading, to its last word, with its page
+                assert f"{entry.title} p. {entry.page}" in shown, (entry.title, shown)
+            assert "4.3 Varying the number of sampling steps p. 8" in shown  # wider than the panel: wrapped
+
+    run(scenario())
+
+
+def test_equation_image_is_large_at_80_columns(tmp_path):
+    """The crop of (6) used to be 2 rows high; it now takes the reader's width, cut into lines tall
+    enough to read in half-blocks (``EquationImage``)."""
+    pdf = real_pdf("cfg.pdf")
+
+    async def scenario():
+        app = PaperkitApp(data_dir=tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_reader(app, pilot, pdf)
+            screen.go_to_page(5)
+            await on_page(pilot, screen, 5)
+            await until(pilot, lambda: screen.source.known_equations(5), what="the page's equations", timeout=15.0)
+            await pilot.press("c")
+            image = screen.query_one("#page-image")
+            await until(pilot, lambda: image.equation and image.has_picture, what="the crop", timeout=15.0)
+            await until(pilot, lambda: image._equation_widget.children, what="the crop's pieces", timeout=15.0)
+            await settle(pilot)
+            pieces = list(image._equation_widget.children)
+            assert not screen.query_one("#page-text").display and image.has_focus
+            assert all(piece.size.height >= 5 for piece in pieces), [p.size for p in pieces]
+            assert sum(piece.size.height for piece in pieces) >= 16, [p.size for p in pieces]
+            assert all(piece.size.width <= image.size.width for piece in pieces)
+            await pilot.press("escape")
+            assert screen.query_one("#page-text").display and not image.display
+
+    run(scenario())
+
+
+def test_zoomed_page_starts_at_the_text_and_pans(tmp_path):
+    pdf = real_pdf("cfg.pdf")
+
+    async def scenario():
+        app = PaperkitApp(data_dir=tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_reader(app, pilot, pdf)
+            screen.go_to_page(5)
+            await on_page(pilot, screen, 5)
+            image = screen.query_one("#page-image")
+            await pilot.press("i")
+            await until(pilot, lambda: image.has_picture, what="the page image", timeout=15.0)
+            assert image.has_focus and not screen.query_one("#page-text").display  # 80 columns: the image alone
+            full = image.picture.size
+            await pilot.press("plus")
+            await until(pilot, lambda: image.has_picture and "text area" in image.caption, what="the zoom", timeout=15.0)
+            # the picture is the page's text box, not its blank corner: narrower than the page for its height
+            x0, y0, x1, y1 = screen._pages[5].content_box
+            scale = image.picture.size[0] / (x1 - x0 + 12)
+            assert abs(scale - 2.25) < 0.05 and image.picture.size[0] / image.picture.size[1] != full[0] / full[1]
+            await settle(pilot)
+            assert image.max_scroll_y > 0 and image.scroll_y == 0
+            await pilot.press("pagedown")  # pans, the page stays
+            await settle(pilot)
+            assert screen.page == 5 and image.scroll_y > 0
+            await pilot.press("down", "right")
+            await settle(pilot)
+            assert image.scroll_x > 0
+            await pilot.press("end")
+            await settle(pilot)
+            assert image.scroll_y == image.max_scroll_y
+            await pilot.press("home")
+            await settle(pilot)
+            assert image.scroll_y == 0
+            await pilot.press("right_square_bracket")  # ] still turns the page
+            await on_page(pilot, screen, 6)
+
+    run(scenario())
+
+
+def test_pagedown_scrolls_the_text_then_turns_the_page(tmp_path):
+    pdf = real_pdf("cfg.pdf")
+
+    async def scenario():
+        app = PaperkitApp(data_dir=tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_reader(app, pilot, pdf)
+            text = screen.query_one("#page-text")
+            first = text.highlighted
+            await pilot.press("pagedown")
+            await settle(pilot)
+            assert screen.page == 1 and text.highlighted > first
+            text.highlighted = max(i for i, row in enumerate(text.rows) if not row.blank)
+            await pilot.press("pagedown")
+            await on_page(pilot, screen, 2)
+            await pilot.press("pageup")  # at the top of page 2: back to the end of page 1
+            await on_page(pilot, screen, 1)
+            assert text.highlighted == max(i for i, row in enumerate(text.rows) if not row.blank)
+
+    run(scenario())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+def test_footer_shows_every_key_it_offers(tmp_path, size):
+    pdf = real_pdf("cfg.pdf")
+
+    async def scenario():
+        app = PaperkitApp(data_dir=tmp_path)
+        async with app.run_test(size=size) as pilot:
+            await open_reader(app, pilot, pdf)
+            await settle(pilot)
+            keys = footer_keys(app)
+            assert not keys.cut, keys
+            assert {"esc Back", "[", "]", "/ Find", "t Outline", "e Equations", "? Help", "q Quit"} <= set(keys.visible)
+
+    run(scenario())
+
+
+def test_reader_snapshot_at_80x24(snap_compare, tmp_path):
+    """cfg.pdf page 3 at 80×24: paragraphs wrapped to the width, display (5) on its own marked line,
+    CMEX brackets read, the footer's keys all in sight."""
+    pdf = real_pdf("cfg.pdf")
+
+    async def open_page_3(pilot):
+        from paperkit.tui.screens.reader import ReaderScreen
+
+        app = pilot.app
+        app.open_pdf(pdf)
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), what="the reader", timeout=15.0)
+        screen = app.screen
+        await until(pilot, lambda: screen.equations is not None, what="the index", timeout=30.0)
+        screen.go_to_page(3, ("eq", screen.equations[4]))
+        await on_page(pilot, screen, 3)
+        await settle(pilot)
+
+    assert snap_compare(PaperkitApp(data_dir=tmp_path), terminal_size=(80, 24), run_before=open_page_3)
+
+
+def test_equation_image_snapshot_at_80x24(snap_compare, tmp_path):
+    """cfg.pdf's (6) as the reader shows it with ``c`` at 80×24 in half-blocks (tmux): the full
+    width, cut into lines of the equation large enough to read."""
+    pdf = real_pdf("cfg.pdf")
+
+    async def open_crop(pilot):
+        from paperkit.tui.screens.reader import ReaderScreen
+
+        app = pilot.app
+        app.open_pdf(pdf)
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), what="the reader", timeout=15.0)
+        screen = app.screen
+        await until(pilot, lambda: screen.equations is not None, what="the index", timeout=30.0)
+        screen.go_to_page(5, ("eq", screen.equations[5]))
+        await on_page(pilot, screen, 5)
+        await pilot.press("c")
+        image = screen.query_one("#page-image")
+        await until(pilot, lambda: image.equation and image.has_picture and image._equation_widget.children,
+                    what="the crop", timeout=15.0)
+        await settle(pilot, turns=6)
+
+    assert snap_compare(PaperkitApp(data_dir=tmp_path), terminal_size=(80, 24), run_before=open_crop)

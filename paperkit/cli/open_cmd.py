@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def add_parser(sub) -> None:
@@ -37,6 +38,11 @@ def run(args: argparse.Namespace) -> int:
     from ..catalog import load_catalog
     from . import _interactive, run_app
 
+    from ..pdf.paths import folder_message
+
+    target = Path(args.paper).expanduser()
+    if target.is_dir():  # not "no such file": say it is a folder, and which PDFs it holds
+        raise UserError(folder_message(target, args.paper))
     in_app = _interactive() and not (args.json or args.print_only)
     if in_app and args.paper.strip().lower() in {p.id for p in load_catalog().papers}:
         return run_app(args.paper.strip().lower())  # the catalog view; it fetches the PDF on request

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from . import extract
+from .paths import pdf_path_problem
 
 PAGE_CACHE = 8  # rawdicts kept: enough for the reader's neighbourhood, bounded for huge files
 
@@ -52,10 +53,9 @@ def open_pdf(source: str | os.PathLike | bytes, name: str | None = None) -> "Pap
     else:
         path = Path(source).expanduser()
         name = name or str(source)
-        if not path.exists():
-            raise PdfError(f"no such file: {name}")
-        if path.is_dir():
-            raise PdfError(f"{name} is a directory, not a PDF")
+        problem = pdf_path_problem(path, name)  # missing, a folder (its PDFs named), not a regular file
+        if problem:
+            raise PdfError(problem)
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -95,6 +95,8 @@ class PaperDocument:
         self._layouts: OrderedDict[int, object] = OrderedDict()
         self._margins: dict[int, list[str]] = {}  # texts in each laid-out page's margin zones
         self._running: frozenset[str] | None = None
+        self._row_texts: dict[int, list[str]] = {}  # each laid-out page's rows, for the vocabulary
+        self._vocabulary = None  # (the pages counted, reflow.Vocabulary)
 
     # -- basic facts ---------------------------------------------------------------------------
     @property
@@ -163,12 +165,24 @@ class PaperDocument:
             self._layouts.move_to_end(number)
             return self._layouts[number]
         width, height = self.page_size(number)
-        result = analyse_page(self.rawdict(number), width, height, self.annotation_boxes(number))
+        result = analyse_page(self.rawdict(number), width, height, self.annotation_notes(number))
         self._margins[number] = result.margin_texts
+        self._row_texts[number] = [row.text for row in result.rows if not row.margin]
         self._layouts[number] = result
         while len(self._layouts) > PAGE_CACHE:
             self._layouts.popitem(last=False)
         return result
+
+    def annotation_notes(self, number: int) -> list[tuple[tuple[float, float, float, float], str]]:
+        """(box, text) of a reader's text annotations on the page (FreeText notes): pymupdf extracts
+        their text with the page's, but it is not the paper's. A note's box may cover the paper's
+        own lines (ppo.pdf page 2): only lines of the note's text are left out."""
+        page = self.page(number)
+        try:
+            return [(tuple(a.rect), (a.info or {}).get("content", "") or "") for a in page.annots()
+                    if a.type[1] in ("FreeText", "Text", "Stamp")]
+        except Exception:
+            return []
 
     def annotation_boxes(self, number: int) -> list[tuple[float, float, float, float]]:
         """Boxes of a reader's text annotations on the page (FreeText notes): pymupdf extracts their
@@ -198,6 +212,28 @@ class PaperDocument:
             need = 2 if len(sample) > 1 else 99
             self._running = frozenset(key for key, n in seen.items() if n >= need)
         return self._running
+
+    def vocabulary(self):
+        """The words of every page laid out so far (``reflow.Vocabulary``), for telling a line-end
+        hyphen from a real one. Pages are not read for it: the reader lays out every page while it
+        indexes, and a page's own words are there as soon as it is shown."""
+        from .reflow import Vocabulary
+
+        if self._vocabulary is None:
+            self._vocabulary = (set(), Vocabulary())
+        counted, vocabulary = self._vocabulary
+        for number in self._row_texts.keys() - counted:
+            vocabulary.add(self._row_texts[number])
+            counted.add(number)
+        return vocabulary
+
+    def paragraphs(self, number: int, equations=()) -> list:
+        """Page ``number`` as paragraphs (``reflow.Paragraph``): the PDF's lines joined again, words
+        broken at a line's end mended, running heads left out, ``equations``' rows kept as printed."""
+        from .reflow import paragraphs
+
+        layout = self.layout(number)
+        return paragraphs(layout, self.running_texts, equations, self.vocabulary())
 
     def text(self, number: int) -> str:
         """Page text in reading order: columns one after the other, no headers, footers or line numbers."""

@@ -16,7 +16,8 @@ made, so a character is first brought back to its slot in the font's TeX encodin
   product 'Y'/'Q', integral 'Z'/'R', radicals 'p'…'s', and CMSY's ∥ (0x6B) reads 'k', √ 'p',
   ∞ '1', ∈ '2'. Any ASCII character that a font's glyph-name Unicode never produces is read as
   such a code. PDFs re-written by macOS Quartz (adam.pdf) give Apple's keyboard symbols for some low
-  codes: ⇤ 3, ⇣ 16, ⌘ 17, ✓ 18, ◆ 19,  20, ⇠ 24, ⇡ 25 (read off that paper: ✓ is CMMI's θ).
+  codes: ⇤ 3, ↵ 11, ✏ 15, ⇣ 16, ⌘ 17, ✓ 18, ◆ 19,  20, ⇠ 24, ⇡ 25 (read off that paper: ✓ is CMMI's θ,
+  ↵ its α and ✏ its ϵ).
 
 The tables ``ENCODINGS`` hold, per TeX encoding (OML, OMS, OMX, OT1, the AMS U fonts), the Unicode
 pymupdf gives for each of the 128 slots in the glyph-name case; they were read off a PDF that sets
@@ -101,8 +102,8 @@ for _name, _table in ENCODINGS.items():
     assert len(_table) == 128, (_name, len(_table))
 
 # macOS Quartz re-distilled PDFs give these for codes 17–20 (Apple's keyboard symbols)
-QUARTZ_CONTROL = {"\u21e4": 3, "\u21e3": 16, "\u2318": 17, "\u2713": 18, "\u25c6": 19, "\uf8ff": 20, "\u21e0": 24,
-                  "\u21e1": 25}
+QUARTZ_CONTROL = {"\u21e4": 3, "\u21b5": 11, "\u270f": 15, "\u21e3": 16, "\u2318": 17, "\u2713": 18, "\u25c6": 19,
+                  "\uf8ff": 20, "\u21e0": 24, "\u21e1": 25}
 
 
 @dataclass(frozen=True)
@@ -526,20 +527,95 @@ def cmex_side(code: int) -> str:
     return CMEX_TABLE.get(code, ("", "", ""))[2]
 
 
-def cmex_candidates(char: str, width: float, size: float) -> list[int]:
+# AMS's cmex7/8/9 are drawn for their size, so a glyph is wider in em than cmex10's: about as much as
+# cmr7/8/9's letters are wider than cmr10's (cmr7 'a' 0.569 em against 0.5). Read off the papers: CMEX9's
+# text ∑ is 1.085 em (1.0556 × 1.028), CMEX7's 1.2 em (× 1.137), CMEX7's \widehat 0.646 em (0.5556 × 1.163).
+_DESIGN_WIDER = {5: (1.28, 1.42), 6: (1.17, 1.27), 7: (1.12, 1.17), 8: (1.04, 1.09), 9: (1.015, 1.04)}
+_DESIGN = re.compile(r"(\d+)$")
+
+
+def design_size(font: str) -> int:
+    """The design size a TeX font is drawn for: "CMEX7" → 7; 10 when the name does not say."""
+    match = _DESIGN.search(base_font_name(font))
+    return int(match.group(1)) if match and 5 <= int(match.group(1)) <= 17 else 10
+
+
+def _width_fits(code: int, em: float, design: int) -> bool:
+    w = CMEX_METRICS[code][0]
+    if design in _DESIGN_WIDER:
+        lo, hi = _DESIGN_WIDER[design]
+        return w * lo - 0.006 <= em <= w * hi + 0.006
+    return abs(w - em) < 0.006
+
+
+def cmex_candidates(char: str, width: float, size: float, font: str = "") -> list[int]:
     """The CMEX slots a glyph can be: its raw code, its private-use piece, or those of its width.
 
-    ``width`` is the glyph's advance in points (bbox width), ``size`` the font size. Candidates of
-    one width come in ``_CMEX_PREFERENCE`` order, then by slot.
+    ``width`` is the glyph's advance in points (bbox width), ``size`` the font size, ``font`` its name
+    (a smaller design size, CMEX7, is wider in em). A raw code is taken when its width agrees (or no
+    width is given): MuPDF also puts a space, of whatever width the gap has, between glyphs set
+    apart, and a re-encoded subset's codes are not TeX's. Candidates of one width come in
+    ``_CMEX_PREFERENCE`` order, then by slot.
     """
+    return list(_cmex_candidates(char, round(width, 3), round(size, 3), design_size(font)))
+
+
+@lru_cache(maxsize=1024)
+def _cmex_candidates(char: str, width: float, size: float, design: int) -> tuple[int, ...]:
+    """``cmex_candidates``, kept per (char, width, size, design size): a display's glyphs recur."""
     code = slot("OMX", char)
-    if code is not None:
-        return [code]
-    if size <= 0:
-        return []
+    named = char in _index("OMX")  # an extensible piece, named by its glyph: no doubt
+    if code is not None and (named or width <= 0 or size <= 0 or code not in CMEX_METRICS
+                             or _width_fits(code, width / size, design)):
+        return (code,)
+    if size <= 0 or char.isspace():
+        return ()  # a space of another width: MuPDF's, between glyphs set apart
     em = width / size
-    found = [c for c, (w, _h, _d) in CMEX_METRICS.items() if abs(w - em) < 0.006 and not 48 <= c <= 67]
+    found = [c for c in CMEX_METRICS if _width_fits(c, em, design) and not 48 <= c <= 67]
     order = {c: i for i, c in enumerate(_CMEX_PREFERENCE)}
-    found.sort(key=lambda c: (order.get(c, 999), c))
+    found.sort(key=lambda c: (order.get(c, 999), abs(CMEX_METRICS[c][0] - em), c))
     preferred = [c for c in found if c in order]
-    return preferred or found
+    return tuple(preferred or found)
+
+
+def cmex_by_axis(candidates: list[int] | tuple[int, ...], origin_y: float, size: float, axes: list[float]) -> int:
+    """Of CMEX slots of one width, the one whose box sits best on the math axis: delimiters and big
+    operators are centred on it, so a slot's origin lies (depth − height)/2 em above the axis.
+    ``axes`` are the axis heights (y, points) of the glyphs around it; ties go to the commoner slot."""
+    best, best_err = candidates[0], None
+    for rank, code in enumerate(candidates):
+        _w, h, d = CMEX_METRICS[code]
+        expected_offset = (d - h) / 2 * size  # origin sits this far above the axis
+        err = min(abs((ax - origin_y) - expected_offset) for ax in axes) + 0.03 * rank
+        if best_err is None or err < best_err - 1e-9:
+            best, best_err = code, err
+    return best
+
+
+# What a CMEX slot looks like in running text: the delimiter, operator or piece it draws.
+_CMEX_CHARS = {"(": "(", ")": ")", "[": "[", "]": "]", r"\lfloor": "⌊", r"\rfloor": "⌋", r"\lceil": "⌈",
+               r"\rceil": "⌉", r"\{": "{", r"\}": "}", r"\langle": "⟨", r"\rangle": "⟩", "|": "|", r"\|": "‖",
+               "/": "/", r"\backslash": "\\", r"\sum": "∑", r"\prod": "∏", r"\int": "∫", r"\oint": "∮",
+               r"\coprod": "∐", r"\bigcup": "⋃", r"\bigcap": "⋂", r"\bigoplus": "⨁", r"\bigotimes": "⨂",
+               r"\bigodot": "⨀", r"\bigvee": "⋁", r"\bigwedge": "⋀", r"\biguplus": "⨄", r"\bigsqcup": "⨆",
+               r"\sqrt": "√", r"\widehat": "\u02c6", r"\widetilde": "\u02dc", r"\uparrow": "↑",
+               r"\downarrow": "↓", r"\Uparrow": "⇑", r"\Downarrow": "⇓"}
+# extensible pieces, by slot: Unicode's bracket pieces (U+239B–U+23AD) and brace tips
+_PIECE_CHARS = {48: "⎛", 49: "⎞", 50: "⎡", 51: "⎤", 52: "⎣", 53: "⎦", 54: "⎢", 55: "⎥", 56: "⎧", 57: "⎫",
+                58: "⎩", 59: "⎭", 60: "⎨", 61: "⎬", 62: "⎪", 63: "⎪", 64: "⎝", 65: "⎠", 66: "⎜", 67: "⎟",
+                116: "⎷", 117: "│", 118: "┌", 119: "‖", 122: "╰", 123: "╯", 124: "╭", 125: "╮"}
+
+
+def cmex_char(code: int, side: str = "") -> str:
+    """The character a CMEX slot stands for in running text ("" when unknown). ``side`` ("open" or
+    "close") picks the delimiter where the glyph's width alone did not say which of a pair it is."""
+    if code in _PIECE_CHARS:
+        return _PIECE_CHARS[code]
+    latex, kind, own = CMEX_TABLE.get(code, ("", "", ""))
+    if kind == "delim" and side and side != own and own:
+        latex = _OTHER_SIDE.get(latex, latex)
+    return _CMEX_CHARS.get(latex, "")
+
+
+_OTHER_SIDE = {a: b for a, b in zip(_DELIM_SEQ[0::2], _DELIM_SEQ[1::2])}
+_OTHER_SIDE.update({b: a for a, b in zip(_DELIM_SEQ[0::2], _DELIM_SEQ[1::2])})

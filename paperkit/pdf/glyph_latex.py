@@ -139,7 +139,7 @@ def _atom(g: Glyph) -> Atom | None:
     oy = g.origin[1]
     s = g.size
     if cls.encoding == "OMX":
-        cands = fonts.cmex_candidates(g.char, x1 - x0, s)
+        cands = fonts.cmex_candidates(g.char, x1 - x0, s, g.font)
         if not cands:
             return None
         code = cands[0]
@@ -192,14 +192,7 @@ def _resolve_cmex(atoms: list[Atom]) -> None:
         axes += [r.y for r in bars if abs(r.cx - a.cx) < 10 * s and a.y - 0.5 * s < r.y < a.y + 3.5 * s]
         if not axes:
             continue
-        best, best_err = a.candidates[0], None
-        for rank, code in enumerate(a.candidates):
-            w, h, d = fonts.CMEX_METRICS[code]
-            expected_offset = (d - h) / 2 * s  # origin sits this far above the axis
-            err = min(abs((ax - a.y) - expected_offset) for ax in axes) + 0.03 * rank
-            if best_err is None or err < best_err - 1e-9:
-                best, best_err = code, err
-        _set_cmex(a, best)
+        _set_cmex(a, fonts.cmex_by_axis(a.candidates, a.y, s, axes))
     # a text-size integral and a big angle bracket (or floor, ceiling) share width and place; brackets pair up
     ints = [a for a in atoms if a.role == "ex" and a.code == 82 and len(a.candidates) > 1]
     for a in ints:

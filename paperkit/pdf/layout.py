@@ -19,13 +19,30 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
+from .glyph_text import math_font_names, read_blocks
 from .model import Box
 
 MARGIN_ZONE = 0.09
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 PAGE_NUMBER = re.compile(r"^(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
 BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|medi|cmbx|cmb\b|-bd|\.b$|bx\d", re.I)
+
+
+# TeX sets an accent as a glyph of its own over the letter, which pymupdf reads before it:
+# "Hyv¨arinen", "˜σ". Read together they are one character (ä) or a letter with its mark (σ̃).
+_COMBINING = {"\xa8": "\u0308", "\xb4": "\u0301", "\u02c6": "\u0302", "\u02dc": "\u0303", "\u02c7": "\u030c",
+              "\u02d8": "\u0306", "\xaf": "\u0304", "\u02da": "\u030a", "\u02d9": "\u0307", "\u02dd": "\u030b"}
+SPACING_ACCENT = re.compile("[" + "".join(_COMBINING) + "](?=[^\\W\\d_])")
+
+
+def combine_accents(text: str) -> str:
+    """Spacing accents before a letter become that letter's combining mark: "Hyv¨arinen" → "Hyvärinen"."""
+    import unicodedata
+
+    combined = re.sub("([" + "".join(_COMBINING) + "])([^\\W\\d_])", lambda m: m.group(2) + _COMBINING[m.group(1)], text)
+    return unicodedata.normalize("NFC", combined)
 
 
 def running_key(text: str) -> str:
@@ -42,6 +59,15 @@ class Line:
     size: float  # the largest span size
     bold: bool  # most of its letters are set in a bold font
     spans: list  # the rawdict spans, for per-glyph work (labels, fonts)
+    core: tuple[float, float] | None = None  # top and bottom without CMEX glyphs, when it has both kinds
+
+    @property
+    def top(self) -> float:
+        return self.core[0] if self.core else self.bbox[1]
+
+    @property
+    def bottom(self) -> float:
+        return self.core[1] if self.core else self.bbox[3]
 
     @property
     def x0(self) -> float:
@@ -69,8 +95,9 @@ class Row:
         return (min(l.bbox[0] for l in self.lines), min(l.bbox[1] for l in self.lines),
                 max(l.bbox[2] for l in self.lines), max(l.bbox[3] for l in self.lines))
 
-    @property
+    @cached_property
     def text(self) -> str:
+        """The row's lines left to right, a space where they stand apart (read once: rows are final)."""
         parts, last = [], None
         for line in sorted(self.lines, key=lambda l: l.x0):
             if last is not None and line.x0 - last > 0.15 * line.size:
@@ -90,6 +117,7 @@ class PageLayout:
     body_size: float  # the most common glyph size: the body text's
     sidebar: list[str] = field(default_factory=list)
     dropped: list[Line] = field(default_factory=list)  # page numbers, line numbers, a reader's notes
+    unknown: list[str] = field(default_factory=list)  # why each ⍰ in the text is there (glyph_text)
 
     @property
     def two_column(self) -> bool:
@@ -128,16 +156,37 @@ def join_rows(rows, running: frozenset[str], body_size: float) -> str:
     return "\n".join(out)
 
 
-def _lines(raw: dict) -> tuple[list[Line], list[str]]:
+def _lines(raw: dict, unknown: list[str] | None = None) -> tuple[list[Line], list[str]]:
+    """The page's horizontal lines, and the text of its vertical ones (``sidebar``). Glyphs the PDF
+    does not name are read through the glyph tables (``glyph_text``); reasons for any left unknown
+    go to ``unknown``."""
     lines: list[Line] = []
     sidebar: list[str] = []
-    for block in raw["blocks"]:
-        if block.get("type", 0) != 0:
-            continue
-        for line in block["lines"]:
+    blocks = [block for block in raw["blocks"] if block.get("type", 0) == 0]
+    maths = math_font_names()  # grows as fonts are met: one look-up per span
+    all_texts: list[list[list[str]]] = []
+    suspects: list[tuple[int, int, int]] = []  # spans set in a math font or holding U+FFFD
+    for b, block in enumerate(blocks):
+        block_texts = []
+        for li, line in enumerate(block["lines"]):
+            texts = []
+            for si, span in enumerate(line["spans"]):
+                t = "".join([ch["c"] for ch in span["chars"]])
+                if span["font"] in maths or "\ufffd" in t:
+                    suspects.append((b, li, si))
+                texts.append(t)
+            block_texts.append(texts)
+        all_texts.append(block_texts)
+    if suspects:
+        reasons = read_blocks(blocks, all_texts, suspects)
+        if unknown is not None:
+            unknown.extend(reasons)
+    for block, block_texts in zip(blocks, all_texts):
+        for line, texts in zip(block["lines"], block_texts):
             spans = line["spans"]
-            texts = ["".join([ch["c"] for ch in span["chars"]]) for span in spans]
             text = "".join(texts).strip().translate(LIGATURES)
+            if SPACING_ACCENT.search(text):
+                text = combine_accents(text)
             if not text:
                 continue
             if abs(line["dir"][0]) < 0.99 or line["dir"][0] < 0:
@@ -145,14 +194,28 @@ def _lines(raw: dict) -> tuple[list[Line], list[str]]:
                 continue
             letters = bold_letters = 0
             size = 0.0
+            cmex = False
             for span, t in zip(spans, texts):
                 n = sum(map(str.isalpha, t))
                 letters += n
-                if span["flags"] & 16 or BOLD_FONT.search(span["font"]):
+                if span["flags"] & 16 or _bold_font(span["font"]):
                     bold_letters += n
                 size = max(size, span["size"])
-            lines.append(Line(text, tuple(line["bbox"]), size, letters > 0 and bold_letters * 2 > letters, spans))
+                cmex = cmex or "CMEX" in span["font"]
+            item = Line(text, tuple(line["bbox"]), size, letters > 0 and bold_letters * 2 > letters, spans)
+            if cmex:
+                # CMEX glyph boxes are the font's, 3 em high: a line with a \widehat or a big ∑ in it
+                # would reach into the lines above and below. Its place among rows is its other glyphs'.
+                core = [sp["bbox"] for sp in spans if "CMEX" not in sp["font"] and sp["chars"]]
+                if core:
+                    item.core = (min(b[1] for b in core), max(b[3] for b in core))
+            lines.append(item)
     return lines, sidebar
+
+
+@lru_cache(maxsize=512)
+def _bold_font(name: str) -> bool:
+    return BOLD_FONT.search(name) is not None
 
 
 def _centre_in(box: Box, area: Box) -> bool:
@@ -205,11 +268,11 @@ def _rows(lines: list[Line], column: int) -> list[Row]:
     """
     rows: list[Row] = []
     anchors: list[Line] = []
-    for line in sorted(lines, key=lambda l: (l.bbox[1], l.x0)):
+    for line in sorted(lines, key=lambda l: (l.top, l.x0)):
         if rows:
             main = anchors[-1]
-            overlap = min(main.bbox[3], line.bbox[3]) - max(main.bbox[1], line.bbox[1])
-            small = min(line.height, main.height)
+            overlap = min(main.bottom, line.bottom) - max(main.top, line.top)
+            small = min(line.bottom - line.top, main.bottom - main.top)
             if overlap > 0.4 * small and (line.size <= main.size + 0.5 or overlap > 0.8 * small):
                 rows[-1].lines.append(line)
                 if (line.size, len(line.text)) > (main.size, len(main.text)):
@@ -220,14 +283,35 @@ def _rows(lines: list[Line], column: int) -> list[Row]:
     return rows
 
 
-def analyse_page(raw: dict, width: float, height: float, annotations: list[Box] = ()) -> PageLayout:
+def _note_text(text: str) -> str:
+    return re.sub(r"\s+", "", text).casefold()
+
+
+def _is_note(line: Line, notes) -> bool:
+    """Whether a line is a reader's note: its centre lies in a note's box and, where the note's own
+    text is known, the line's text is part of it (a note drawn over the paper's text must not
+    take that text away)."""
+    for note in notes:
+        box, text = note if len(note) == 2 else (note, None)
+        if _centre_in(line.bbox, box):
+            if text is None:
+                return True
+            mine = _note_text(line.text)
+            if mine and mine in _note_text(text):
+                return True
+    return False
+
+
+def analyse_page(raw: dict, width: float, height: float, annotations=()) -> PageLayout:
     """Columns, rows in reading order, and what was left out, for one page's rawdict. Lines whose
-    centre lies in one of ``annotations`` (a reader's notes) are left out too. Running heads need
+    centre lies in one of ``annotations`` (a reader's notes: boxes, or (box, the note's text) pairs,
+    when only the note's own text is left out) are left out too. Running heads need
     the other pages: rows in the margin zones are flagged, and ``text(running)`` leaves them out."""
-    lines, sidebar = _lines(raw)
+    unknown: list[str] = []
+    lines, sidebar = _lines(raw, unknown)
     dropped: list[Line] = []
     if annotations:
-        noted = [l for l in lines if any(_centre_in(l.bbox, a) for a in annotations)]
+        noted = [l for l in lines if _is_note(l, annotations)]
         dropped.extend(noted)
         lines = [l for l in lines if l not in noted]
     kept: list[Line] = []
@@ -285,7 +369,7 @@ def analyse_page(raw: dict, width: float, height: float, annotations: list[Box] 
         rows = _two_column_order(body, gutter, columns[0][1], columns[1][0])
     for row in rows:
         row.margin = all(id(line) in margin_lines for line in row.lines)
-    return PageLayout(width, height, columns, gutter, rows, body_size, sidebar, dropped)
+    return PageLayout(width, height, columns, gutter, rows, body_size, sidebar, dropped, unknown)
 
 
 def _spanning_bands(lines: list[Line], gutter: float, left_x1: float, right_x0: float) -> list[tuple[float, float]]:

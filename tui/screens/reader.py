@@ -1,17 +1,23 @@
-"""The reader: a PDF's text in reading order with its numbered equations highlighted, the page image
-or an equation crop, the outline, search, go to a page or an equation, zoom.
+"""The reader: a PDF's text as paragraphs wrapped to the terminal, its numbered equations marked,
+the page image or an equation cut from it, the outline, search, go to a page or an equation, zoom.
 
 All PDF work runs in thread workers through ``ReaderSource`` (``reader_source.py``), which keeps
 pymupdf behind one lock, a page at a time: opening imports pymupdf (≈ 1 s) and each page's layout
 and equations take tens of milliseconds, so the UI shows "Opening …" meanwhile and never blocks.
-Every failure — a non-PDF, truncated, encrypted, empty or missing file, a damaged page — becomes
-one message; the app carries on.
+Every failure — a non-PDF, truncated, encrypted, empty or missing file, a folder, a damaged page —
+becomes one message that stays on the screen; with no PDF open the screen offers only Back
+(``check_action`` hides the rest from the footer and ``?``'s list of what works here).
+
+Keys: ``[``/``]`` turn pages; PageDown/PageUp scroll the text a screen at a time and turn the
+page at its end (on a focused page image they pan it, then turn); the footer shows the keys a
+learner needs first, ``?`` lists the rest.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from rich.padding import Padding
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -19,38 +25,45 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static, Tree
+from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from paperkit.render import to_unicode  # plain Python: pylatexenc, no torch or pymupdf
 
 from ..widgets.page_image import PageImage, load_picture
-from ..widgets.page_text import PageText, RowView
-from .reader_source import Opened, ReaderSource
+from ..widgets.page_text import PageText
+from .reader_source import Opened, PageView, ReaderSource
 
 MAX_HITS = 200  # search results listed
-WIDE = 110  # from this many columns the image pane sits beside the text, below it replaces it
+WIDE = 110  # from this many columns the page image sits beside the text, below it replaces it
+SIDE_MIN, SIDE_MAX = 30, 60  # the side panel's width in cells: it grows to fit the outline's titles
 BY_WORDS = {"arxiv": "its arXiv id", "title": "its title", "hash": "its file hash"}
+# actions that need an open PDF: hidden (footer, ``?``) and refused while none is open
+NEEDS_PDF = frozenset({"page", "page_key", "goto_page", "search", "outline", "equations", "image", "crop", "zoom"})
 
 
 class ReaderScreen(Screen):
     """Reader: a PDF's text, page images, outline, search and equations."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back", tooltip="Close the open panel, or go back to the previous screen"),
-        Binding("left_square_bracket", "page(-1)", "Prev page", tooltip="The previous page (also PageUp)"),
-        Binding("right_square_bracket", "page(1)", "Next page", tooltip="The next page (also PageDown)"),
-        Binding("pageup", "page(-1)", "Prev page", show=False, priority=True, tooltip="The previous page"),
-        Binding("pagedown", "page(1)", "Next page", show=False, priority=True, tooltip="The next page"),
-        Binding("p", "goto_page", "Go to page", tooltip="Type a page number, then Enter"),
-        Binding("slash", "search", "Search", tooltip="Search the whole PDF; Enter on a result goes to it"),
+        Binding("escape", "back", "Back", tooltip="Close the open panel or image, or go back to the previous screen"),
+        Binding("left_square_bracket", "page(-1)", "Previous page", key_display="[",
+                group=Binding.Group("Page", compact=True), tooltip="The previous page (the footer shows [] Page)"),
+        Binding("right_square_bracket", "page(1)", "Next page", key_display="]",
+                group=Binding.Group("Page", compact=True), tooltip="The next page"),
+        Binding("pageup", "page_key(-1)", "Screen up", show=False, priority=True,
+                tooltip="Scroll the text (or a focused, zoomed page image) up a screen; at its top, the previous page"),
+        Binding("pagedown", "page_key(1)", "Screen down", show=False, priority=True,
+                tooltip="Scroll the text (or a focused, zoomed page image) down a screen; at its end, the next page"),
+        Binding("slash", "search", "Find", tooltip="Search the whole PDF; Enter on a result goes to it"),
         Binding("t", "outline", "Outline", tooltip="Show or hide the outline; Enter on an entry goes to its page"),
-        Binding("e", "equations", "Equations", tooltip="The numbered equations found: label, page, catalog id, LaTeX (Enter on a highlighted equation row of the text opens it too)"),
-        Binding("i", "image", "Image", tooltip="Show or hide the page image (Kitty/Sixel graphics or half-blocks)"),
-        Binding("c", "crop", "Eq. image", tooltip="The equation under the cursor (or the last chosen) as an image"),
-        Binding("plus,equals_sign", "zoom(1)", "Zoom in", show=False, tooltip="Enlarge the image"),
-        Binding("minus", "zoom(-1)", "Zoom out", show=False, tooltip="Shrink the image"),
+        Binding("e", "equations", "Equations", tooltip="The numbered equations found: label, page, catalog id, LaTeX (Enter on a highlighted equation line of the text opens it too)"),
+        Binding("p", "goto_page", "Go to page", show=False, tooltip="Type a page number, then Enter"),
+        Binding("i", "image", "Page image", show=False, tooltip="Show or hide the page image (Kitty/Sixel graphics or half-blocks); with focus, arrows and PageUp/PageDown pan it"),
+        Binding("c", "crop", "Equation image", show=False, tooltip="The equation under the cursor (or the page's first) as an image, the full width of the screen; Escape closes it"),
+        Binding("plus,equals_sign", "zoom(1)", "Zoom in", show=False, tooltip="Enlarge the page image: it shows the page's text area, arrows pan it"),
+        Binding("minus", "zoom(-1)", "Zoom out", show=False, tooltip="Shrink the page image (×1 shows the whole page)"),
     ]
 
     AUTO_FOCUS = "#page-text"
@@ -59,13 +72,13 @@ class ReaderScreen(Screen):
     ReaderScreen #reader-body { height: 1fr; }
     ReaderScreen #side {
         width: 38;
-        max-width: 45%;
+        max-width: 50%;
         height: 1fr;
         display: none;
         border-right: vkey $foreground 20%;
     }
     ReaderScreen #side-title { text-style: bold; color: $accent; padding: 0 1; }
-    ReaderScreen #side > Tree, ReaderScreen #side > OptionList { height: 1fr; border: none; display: none; }
+    ReaderScreen #side > OptionList { height: 1fr; border: none; display: none; }
     ReaderScreen #search { display: none; margin: 0 1; }
     ReaderScreen #reader-main { width: 1fr; height: 1fr; }
     ReaderScreen #reader-message { padding: 1 2; height: auto; }
@@ -96,12 +109,15 @@ class ReaderScreen(Screen):
         self.equations: list | None = None  # every numbered equation, once indexed
         self.missing: list[str] = []
         self.hits: list = []
-        self._pages: dict[int, list[RowView]] = {}
+        self.outline_entries: list = []
+        self._pages: dict[int, PageView] = {}
         self._closed = False
         self._query = ""
-        self._target = None  # ("hit", SearchHit) or ("eq", DetectedEquation), applied when the page shows
+        self._target = None  # ("hit", SearchHit), ("eq", DetectedEquation) or ("end", None), applied when the page shows
         self._focus_eq = None  # the equation under the cursor or chosen last: what ``c`` crops
         self._image_eq = None  # the equation the image pane shows, or None for the whole page
+        self._crop_view = False  # an equation's image fills the reader (Escape closes it)
+        self._image_before_crop = False  # whether the page image was shown when the crop opened
         self._indexed = 0  # pages whose equations are found so far
         self._side: str | None = None  # which panel the side shows: "outline", "search" or "equations"
 
@@ -112,7 +128,7 @@ class ReaderScreen(Screen):
             with Vertical(id="side"):
                 yield Label("", id="side-title")
                 yield Input(placeholder="search, then Enter", id="search")
-                yield Tree("Outline", id="outline")
+                yield OptionList(id="outline")
                 yield OptionList(id="hits")
                 yield OptionList(id="equations")
             with Vertical(id="reader-main"):
@@ -130,10 +146,8 @@ class ReaderScreen(Screen):
         self.title = self.path.name
         self.sub_title = "Opening …"
         self._message(f"Opening {self.path.name} …")
-        tree = self.query_one("#outline", Tree)
-        tree.show_root = False
-        tree.root.expand()
-        self._set_equations_placeholder("Finding equations …")
+        self._set_placeholder("#outline", "Reading the outline …")
+        self._set_placeholder("#equations", "Finding equations …")
         self._open()
 
     def on_unmount(self) -> None:
@@ -144,6 +158,15 @@ class ReaderScreen(Screen):
 
     def on_resize(self) -> None:
         self._arrange_panes()
+        if self.outline_entries:
+            self._fit_side()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """With no PDF open (it failed, or is still opening) only Back works: the footer and ``?``
+        show nothing else, and the keys do nothing."""
+        if action in NEEDS_PDF and self.source is None:
+            return False
+        return True
 
     # -- workers -------------------------------------------------------------------------------
     def _ui(self, fn, *args, **kwargs) -> None:
@@ -178,7 +201,7 @@ class ReaderScreen(Screen):
             if self.source is not source:  # the screen went away meanwhile
                 source.close()
                 return
-            self._ui(self._page_ready, 1, source.page_rows(1))
+            self._ui(self._page_ready, source.page_view(1))
             self._ui(self._fill_outline, source.outline())
             worker = get_current_worker()
             found: list = []
@@ -194,11 +217,11 @@ class ReaderScreen(Screen):
     @work(thread=True, exclusive=True, group="reader-page", exit_on_error=False, description="read a page")
     def _load_page(self, number: int) -> None:
         try:
-            rows = self.source.page_rows(number)
+            view = self.source.page_view(number)
         except Exception as exc:
             self._ui(self._page_failed, number, self._problem(exc, f"page {number} cannot be read"))
             return
-        self._ui(self._page_ready, number, rows)
+        self._ui(self._page_ready, view)
 
     @work(thread=True, exclusive=True, group="reader-search", exit_on_error=False, description="search the PDF")
     def _search(self, query: str) -> None:
@@ -215,13 +238,18 @@ class ReaderScreen(Screen):
         self._ui(self._show_hits, query, hits)
 
     @work(thread=True, exclusive=True, group="reader-image", exit_on_error=False, description="render an image")
-    def _render_image(self, number: int, clip, scale: float, caption: str) -> None:
+    def _render_image(self, number: int, clip, scale: float, caption: str, equation: bool) -> None:
         try:
-            picture = load_picture(self.source.render(number, scale, clip))  # PIL and textual-image load on first use
+            png = self.source.render(number, scale, clip)
+            if equation:  # cut to the ink: a display's box holds the font's white above and below it
+                from paperkit.pdf.crop import trim  # PIL, already loaded for the picture
+
+                png = trim(png, int(2 * scale))
+            picture = load_picture(png)  # PIL and textual-image load on first use
         except Exception as exc:
             self._ui(self._image_failed, self._problem(exc, "the image cannot be shown"))
             return
-        self._ui(self._show_picture, picture, caption)
+        self._ui(self._show_picture, picture, caption, equation)
 
     # -- results arriving on the UI thread -----------------------------------------------------
     def _message(self, text: str, error: bool = False) -> None:
@@ -235,9 +263,11 @@ class ReaderScreen(Screen):
         self.sub_title = "cannot open this file"
         self._message(f"⚠ {message}\n\nPress Escape to go back.", error=True)
         self.query_one("#reader-panes").display = False
-        self._set_equations_placeholder("No equations: the PDF could not be opened")
+        self.set_focus(None)  # nothing to scroll or pick: only the screen's Back (and the app's keys)
+        self._set_placeholder("#equations", "No equations: the PDF could not be opened")
         self._say(message, title="Cannot open PDF", severity="error", timeout=8)
         self._status()
+        self.refresh_bindings()
 
     def _opened(self, source: ReaderSource, opened: Opened) -> None:
         if self._closed:
@@ -259,20 +289,23 @@ class ReaderScreen(Screen):
         except Exception as exc:  # the notes store may be missing or broken: reading goes on
             self.log.warning(f"reader: could not remember {self.path}: {exc!r}")
         self._status()
+        self.refresh_bindings()
 
-    def _page_ready(self, number: int, rows: list[RowView]) -> None:
-        self._pages[number] = rows
-        if number == self.page:
+    def _page_ready(self, view: PageView) -> None:
+        self._pages[view.number] = view
+        if view.number == self.page:
             self._show_page()
 
     def _page_failed(self, number: int, message: str) -> None:
+        from paperkit.pdf.reflow import Paragraph
+
         if number == self.page:
-            self._pages[number] = [RowView(f"⚠ {message}")]
+            self._pages[number] = PageView(number, [Paragraph("text", f"⚠ {message}", 0)], [], None)
             self._show_page()
         self._say(message, severity="error")
 
     def _index_failed(self, message: str) -> None:
-        self._set_equations_placeholder(f"Equations unavailable: {message}")
+        self._set_placeholder("#equations", f"Equations unavailable: {message}")
         if self.page_shown == 0 and self.source is not None:
             self._message(f"⚠ {message}", error=True)
         self._say(message, severity="error")
@@ -280,23 +313,31 @@ class ReaderScreen(Screen):
     def _indexing(self, number: int) -> None:
         self._indexed = number
         if self.equations is None:
-            self._set_equations_placeholder(f"Finding equations … page {number} of {self.page_count}")
+            self._set_placeholder("#equations", f"Finding equations … page {number} of {self.page_count}")
         self._status()
 
     def _fill_outline(self, entries) -> None:
-        tree = self.query_one("#outline", Tree)
-        tree.clear()
-        stack = [(0, tree.root)]
-        for entry in entries:
-            while len(stack) > 1 and stack[-1][0] >= entry.level:
-                stack.pop()
+        """The outline as a list whose entries wrap: every heading can be read in full, indented by
+        its level, with its page."""
+        self.outline_entries = list(entries)
+        listing = self.query_one("#outline", OptionList)
+        listing.clear_options()
+        for i, entry in enumerate(self.outline_entries):
             label = Text.assemble(entry.title, (f"  p. {entry.page}", "dim"))
-            node = stack[-1][1].add(label, data=entry.page, expand=True)
-            stack.append((entry.level, node))
-        for node in _walk(tree.root):
-            node.allow_expand = bool(node.children)
-        if not entries:
-            tree.root.add_leaf("No outline: no bookmarks and no numbered headings", data=None)
+            if entry.level <= 1:
+                label.stylize("bold", 0, len(entry.title))
+            listing.add_option(Option(Padding(label, (0, 0, 0, 2 * max(entry.level - 1, 0))), id=f"outline-{i}"))
+        if not self.outline_entries:
+            self._set_placeholder("#outline", "No outline: no bookmarks and no numbered headings")
+        self._fit_side()
+
+    def _fit_side(self) -> None:
+        """The side panel as wide as the outline's longest title needs, within ``SIDE_MIN``–``SIDE_MAX``
+        and half the screen; longer titles wrap."""
+        longest = max((len(e.title) + 2 * max(e.level - 1, 0) + len(f"  p. {e.page}") for e in self.outline_entries),
+                      default=0)
+        width = max(SIDE_MIN, min(SIDE_MAX, longest + 3, self.size.width // 2 if self.size.width else SIDE_MAX))
+        self.query_one("#side").styles.width = width
 
     def _fill_equations(self, equations: list, missing: list[str]) -> None:
         self.equations = equations
@@ -308,16 +349,18 @@ class ReaderScreen(Screen):
             link = eq.catalog_id or "not in the catalog"
             listing.add_option(Option(Content.assemble((f"({eq.label})", "bold"), f"  p. {eq.page}  ",
                                                        (link, "$text-accent" if eq.catalog_id else "$text-muted"),
-                                                       "\n", (latex if len(latex) <= 68 else latex[:67] + "…", "$text-muted")), id=f"eq-{i}"))
+                                                       "\n", (latex, "$text-muted")), id=f"eq-{i}"))
         if not equations:
-            self._set_equations_placeholder("No numbered equations found in this PDF")
+            self._set_placeholder("#equations", "No numbered equations found in this PDF")
         if missing:
             self.sub_title = f"{self.sub_title} · catalog equations not in this PDF: {', '.join(missing)}"
             self._say(f"Catalog equations not found in this PDF: {', '.join(missing)}", severity="warning")
+        # pages read before the index was complete had only some pages' words to mend hyphens with
+        self._pages = {n: v for n, v in self._pages.items() if n == self.page}
         self._status()
 
-    def _set_equations_placeholder(self, text: str) -> None:
-        listing = self.query_one("#equations", OptionList)
+    def _set_placeholder(self, listing_id: str, text: str) -> None:
+        listing = self.query_one(listing_id, OptionList)
         listing.clear_options()
         listing.add_option(Option(Content(text), disabled=True))
 
@@ -340,8 +383,9 @@ class ReaderScreen(Screen):
         if self.page_shown:
             self._show_page()  # underline the matches on the page shown
 
-    def _show_picture(self, picture, caption: str) -> None:
-        self.query_one("#page-image", PageImage).show_picture(picture, caption)
+    def _show_picture(self, picture, caption: str, equation: bool) -> None:
+        image = self.query_one("#page-image", PageImage)
+        image.show_picture(picture, caption, equation)
 
     def _image_failed(self, message: str) -> None:
         self.query_one("#page-image", PageImage).show_message(f"⚠ {message}")
@@ -349,7 +393,8 @@ class ReaderScreen(Screen):
 
     # -- showing a page ------------------------------------------------------------------------
     def go_to_page(self, number: int, target=None) -> None:
-        """Show page ``number`` (clamped to the document); ``target`` is a search hit or an equation to land on."""
+        """Show page ``number`` (clamped to the document); ``target`` is a search hit, an equation or
+        ("end", None) to land on."""
         if self.source is None:
             self._say("Nothing to show: this file could not be opened (Escape goes back)" if self.error
                       else "The PDF is still opening …")
@@ -365,25 +410,33 @@ class ReaderScreen(Screen):
             self._request_image()
 
     def _show_page(self) -> None:
-        rows = self._pages[self.page]
+        view = self._pages[self.page]
         text = self.query_one("#page-text", PageText)
         target, self._target = self._target, None
         kind, value = target or (None, None)
+        text.show_paragraphs(view.paragraphs, self._query)
+        landing = None
         if kind == "hit":
-            landing = text_row(rows, value)
+            found = text.find(value.bbox[1], value.text, self._query)
+            if found is not None:
+                text.show_paragraphs(view.paragraphs, self._query, hit=found)
+                landing = text.highlighted
         elif kind == "eq":
-            landing = next((i for i, r in enumerate(rows) if r.first_of_equation and r.equation.label == value.label), None)
-        else:
-            landing = None
-        text.show_rows(rows, self._query, landing if kind == "hit" else None)
+            landing = text.row_index(lambda r: r.first_of_equation and r.equation.label == value.label
+                                     and r.equation.page == value.page)
+        elif kind == "end":
+            landing = next((i for i in range(len(text.rows) - 1, -1, -1) if not text.rows[i].blank), None)
         if landing is not None:
             text.highlighted = landing
-            text.call_after_refresh(text.scroll_to_highlight, top=True)
+            if kind == "end":
+                text.call_after_refresh(text.scroll_end, animate=False)
+            else:  # a third of the way down: the lines before it give the context
+                text.call_after_refresh(lambda: text.scroll_to(y=max(0, landing - text.size.height // 3), animate=False))
         self.page_shown = self.page
         self._message("")
         self.query_one("#reader-panes").display = True
         self._arrange_panes()
-        if not self._side_focused():
+        if not self._side_focused() and not self._image_focused():
             text.focus()
         self._status()
 
@@ -391,6 +444,10 @@ class ReaderScreen(Screen):
         focused = self.focused
         return (focused is not None and focused.display and self.query_one("#side").display
                 and focused.parent is not None and focused.parent.id == "side")
+
+    def _image_focused(self) -> bool:
+        image = self.query_one("#page-image", PageImage)
+        return image.display and self.focused is image
 
     def _status(self, note: str = "") -> None:
         parts = []
@@ -400,14 +457,18 @@ class ReaderScreen(Screen):
             parts.append(f"page {self.page} of {self.page_count}")
             on_page = self.source.known_equations(self.page) if self.source is not None else []
             if on_page:
-                parts.append("equations here: " + ", ".join(f"({e.label})" for e in on_page))
+                parts.append(", ".join(f"({e.label})" for e in on_page) + " here")
             if self.equations is None and self._indexed:
                 parts.append(f"finding equations {self._indexed}/{self.page_count}")
             elif self.equations is not None:
-                parts.append(f"{len(self.equations)} numbered equations (e)")
+                parts.append(f"{len(self.equations)} equations (e)")
             image = self.query_one("#page-image", PageImage)
-            if image.display:
+            if image.display and not self._crop_view:
                 parts.append(f"zoom ×{image.zoom:g}")
+            view = self._pages.get(self.page)
+            if view is not None and view.unknown:
+                parts.append(f"⍰: {len(view.unknown)} glyph{'s' if len(view.unknown) > 1 else ''} the PDF gives no "
+                             f"character for ({view.unknown[0]})")
         else:
             parts.append("opening …")
         if note:
@@ -416,7 +477,8 @@ class ReaderScreen(Screen):
 
     def _arrange_panes(self) -> None:
         image = self.query_one("#page-image", PageImage)
-        self.query_one("#page-text", PageText).display = not (image.display and self.size.width < WIDE)
+        narrow = self.size.width < WIDE
+        self.query_one("#page-text", PageText).display = not (image.display and (narrow or self._crop_view))
 
     # -- side panel ----------------------------------------------------------------------------
     def _open_side(self, which: str, title: str) -> None:
@@ -431,7 +493,14 @@ class ReaderScreen(Screen):
     def _close_side(self) -> None:
         self.query_one("#side").display = False
         self._side = None
-        self.query_one("#page-text", PageText).focus()
+        self._focus_reading()
+
+    def _focus_reading(self) -> None:
+        text = self.query_one("#page-text", PageText)
+        if text.display:
+            text.focus()
+        else:
+            self.query_one("#page-image", PageImage).focus()
 
     def _toggle_side(self, which: str, title: str):
         if self._side == which and self.query_one("#side").display:
@@ -446,7 +515,9 @@ class ReaderScreen(Screen):
         detail = self.query_one("#eq-detail", Static)
         if goto.display:
             goto.display = False
-            self.query_one("#page-text", PageText).focus()
+            self._focus_reading()
+        elif self._crop_view:
+            self._close_crop()
         elif detail.display:
             detail.display = False
         elif self.query_one("#side").display:
@@ -457,10 +528,30 @@ class ReaderScreen(Screen):
     def action_page(self, step: int) -> None:
         self.go_to_page(self.page + step)
 
-    def action_goto_page(self) -> None:
-        if self.source is None:
-            self.go_to_page(1)  # says why not
+    def action_page_key(self, step: int) -> None:
+        """PageDown/PageUp: scroll what has focus a screen at a time; at its end, turn the page."""
+        image = self.query_one("#page-image", PageImage)
+        if self._image_focused() and not image.equation:
+            if step > 0 and not image.at_end:
+                image.scroll_page_down(animate=False)
+                return
+            if step < 0 and not image.at_start:
+                image.scroll_page_up(animate=False)
+                return
+            if 1 <= self.page + step <= self.page_count:
+                self.go_to_page(self.page + step)
             return
+        text = self.query_one("#page-text", PageText)
+        focused = self.focused
+        if focused is not None and focused is not text and focused.parent is not None and focused.parent.id == "side":
+            (focused.action_page_down if step > 0 else focused.action_page_up)()  # a list in the side panel
+            return
+        if text.display and text.page_by(step):
+            return
+        if 1 <= self.page + step <= self.page_count:
+            self.go_to_page(self.page + step, ("end", None) if step < 0 else None)
+
+    def action_goto_page(self) -> None:
         goto = self.query_one("#goto", Input)
         goto.placeholder = f"page 1–{self.page_count}, then Enter (Escape cancels)"
         goto.value = ""
@@ -468,16 +559,24 @@ class ReaderScreen(Screen):
         goto.focus()
 
     def action_search(self) -> None:
-        if self.source is None:
-            self.go_to_page(1)
-            return
         self._open_side("search", "Search")
         field = self.query_one("#search", Input)
         field.focus()
 
     def action_outline(self) -> None:
         if self._toggle_side("outline", "Outline"):
-            self.query_one("#outline", Tree).focus()
+            listing = self.query_one("#outline", OptionList)
+            if listing.highlighted is None and self.outline_entries:
+                listing.highlighted = self._outline_entry_for(self.page)
+            listing.focus()
+
+    def _outline_entry_for(self, page: int) -> int:
+        """The last outline entry that starts at or before ``page``."""
+        best = 0
+        for i, entry in enumerate(self.outline_entries):
+            if entry.page <= page:
+                best = i
+        return best
 
     def action_equations(self) -> None:
         if self._toggle_side("equations", "Numbered equations"):
@@ -487,20 +586,25 @@ class ReaderScreen(Screen):
             listing.focus()
 
     def action_image(self) -> None:
-        if self.source is None:
-            self.go_to_page(1)
-            return
         image = self.query_one("#page-image", PageImage)
-        image.display = not image.display
+        if self._crop_view:
+            self._crop_view = False
+            image.display = True
+        else:
+            image.display = not image.display
         self._image_eq = None
         self._arrange_panes()
         if image.display:
             self._request_image()
+            if not self.query_one("#page-text", PageText).display:
+                image.focus()
+        else:
+            self._focus_reading()
         self._status()
 
     def action_crop(self) -> None:
-        if self.source is None:
-            self.go_to_page(1)
+        if self._crop_view:
+            self._close_crop()
             return
         eq = self._focus_eq
         if eq is None or eq.page != self.page:
@@ -513,11 +617,12 @@ class ReaderScreen(Screen):
 
     def action_zoom(self, step: int) -> None:
         image = self.query_one("#page-image", PageImage)
-        if not image.display:
-            self._say("Zoom applies to the image: press i to show it")
+        if not image.display or self._crop_view:
+            self._say("Zoom applies to the page image: press i to show it")
             return
         image.zoom_by(step)
         self._request_image()
+        image.focus()  # the arrow keys pan what was zoomed
         self._status()
 
     # -- equations and images ------------------------------------------------------------------
@@ -533,8 +638,6 @@ class ReaderScreen(Screen):
                 self._say(f"Cannot open {eq.catalog_id}: {exc}", severity="error")
             return
         self._show_detail(eq)
-        if self.query_one("#page-image", PageImage).display:
-            self._show_equation_image(eq)
 
     def _show_detail(self, eq) -> None:
         symbols = ", ".join(s.char + (f" {s.latex}" if s.latex != s.char else "")
@@ -551,29 +654,59 @@ class ReaderScreen(Screen):
         detail.display = True
 
     def _show_equation_image(self, eq) -> None:
+        """The equation cut from the page, the full width of the reader: Escape (or c) closes it."""
         image = self.query_one("#page-image", PageImage)
+        if not self._crop_view:
+            self._image_before_crop = bool(image.display)
+        self._crop_view = True
         image.display = True
         self._image_eq = eq
         self._arrange_panes()
+        image.focus()
         if eq.page != self.page:
             self.go_to_page(eq.page, ("eq", eq))  # requests the image itself
         else:
             self._request_image()
         self._status()
 
+    def _close_crop(self) -> None:
+        image = self.query_one("#page-image", PageImage)
+        self._crop_view = False
+        self._image_eq = None
+        image.display = self._image_before_crop
+        if image.display:
+            self._request_image()
+        self._arrange_panes()
+        self._focus_reading()
+        self._status()
+
     def _request_image(self) -> None:
         image = self.query_one("#page-image", PageImage)
-        eq = self._image_eq if self._image_eq is not None and self._image_eq.page == self.page else None
+        eq = self._image_eq if self._crop_view and self._image_eq is not None and self._image_eq.page == self.page else None
         if eq is None:
+            if self._crop_view:  # the page turned under an equation's image: show that page's instead
+                self._crop_view = False
+                self._arrange_panes()
             self._image_eq = None
-            caption = f"Page {self.page} of {self.page_count} · zoom ×{image.zoom:g} (+/-)"
+            zoomed = image.zoom > 1
+            view = self._pages.get(self.page)
+            clip = None
+            if zoomed and view is not None and view.content_box is not None:
+                x0, y0, x1, y1 = view.content_box  # start at the text, not the page's blank corner
+                clip = (x0 - 6, y0 - 6, x1 + 6, y1 + 6)
+            where = " · the text area, arrows pan" if clip else ""
+            caption = f"Page {self.page} of {self.page_count} · zoom ×{image.zoom:g}{where} (+/-)"
             image.show_message(f"Rendering page {self.page} …")
-            self._render_image(self.page, None, min(4.0, 1.5 * image.zoom), caption)
+            self._render_image(self.page, clip, min(4.0, 1.5 * image.zoom), caption, False)
         else:
             x0, y0, x1, y1 = eq.bbox
-            caption = f"Equation ({eq.label}) · page {eq.page}" + (f" · {eq.catalog_id}" if eq.catalog_id else "")
+            right = x1 + 3
+            if eq.label_bbox[0] > x0:  # the label at the right: the caption says it
+                right = min(right, eq.label_bbox[0] - 0.5)
+            caption = (f"Equation ({eq.label}) · page {eq.page}" + (f" · {eq.catalog_id}" if eq.catalog_id else "")
+                       + " · Escape closes")
             image.show_message(f"Rendering equation ({eq.label}) …")
-            self._render_image(self.page, (x0 - 4, y0 - 4, x1 + 4, y1 + 4), min(8.0, 4.0 * image.zoom), caption)
+            self._render_image(self.page, (x0 - 3, y0 - 3, right, y1 + 3), 5.0, caption, True)
 
     # -- events --------------------------------------------------------------------------------
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -590,7 +723,7 @@ class ReaderScreen(Screen):
                 return
             event.input.display = False
             self.go_to_page(number)
-            self.query_one("#page-text", PageText).focus()
+            self._focus_reading()
         elif event.input.id == "search":
             query = event.value.strip()
             if query:
@@ -606,6 +739,8 @@ class ReaderScreen(Screen):
             self.query_one("#page-text", PageText).focus()
         elif listing == "equations" and self.equations and event.option_index < len(self.equations):
             self.choose_equation(self.equations[event.option_index])
+        elif listing == "outline" and event.option_index < len(self.outline_entries):
+            self.go_to_page(self.outline_entries[event.option_index].page)
         elif listing == "page-text":
             rows = self.query_one("#page-text", PageText).rows
             row = rows[event.option_index] if event.option_index < len(rows) else None
@@ -617,26 +752,3 @@ class ReaderScreen(Screen):
             rows = event.option_list.rows
             if event.option_index < len(rows) and rows[event.option_index].equation is not None:
                 self._focus_eq = rows[event.option_index].equation
-
-    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
-        event.stop()
-        if event.node.data:
-            self.go_to_page(event.node.data)
-
-
-def text_row(rows: list[RowView], hit) -> int | None:
-    """The row of a search hit: same text and top, else same text, else same top."""
-    tests = (lambda r: r.text == hit.text and abs(r.top - hit.bbox[1]) < 1.5,
-             lambda r: r.text == hit.text,
-             lambda r: abs(r.top - hit.bbox[1]) < 1.5)
-    for test in tests:
-        found = next((i for i, r in enumerate(rows) if r.text and test(r)), None)
-        if found is not None:
-            return found
-    return None
-
-
-def _walk(node):
-    for child in node.children:
-        yield child
-        yield from _walk(child)

@@ -12,8 +12,6 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..widgets.page_text import RowView, build_rows
-
 
 @dataclass
 class Opened:
@@ -23,6 +21,16 @@ class Opened:
     paper: object | None  # the catalog Paper, when the PDF is one of them
     identified: object | None  # paperkit.pdf.identify.Identified, when it was identified (not given)
     sha256: str
+
+
+@dataclass
+class PageView:
+    """One page, ready to show."""
+
+    number: int
+    paragraphs: list  # paperkit.pdf.reflow.Paragraph
+    unknown: list[str]  # why each ⍰ in the text is there
+    content_box: tuple | None  # (x0, y0, x1, y1) of the page's text, in points
 
 
 class ReaderSource:
@@ -98,15 +106,20 @@ class ReaderSource:
         """The page's equations if they were found already, else none (never reads the PDF)."""
         return self._equations.get(number, [])
 
-    def page_rows(self, number: int) -> list[RowView]:
-        """The page's rows in reading order, running heads left out, equations marked."""
+    def page_view(self, number: int) -> "PageView":
+        """What the reader shows of a page: its paragraphs (``paperkit.pdf.reflow.Paragraph``, the
+        PDF's lines joined again, running heads left out, numbered equations' rows kept and tied to
+        them), why any ⍰ is in them, and the box of its text (where a zoomed page image starts)."""
         from paperkit.pdf.layout import running_key
 
         with self.lock:
+            paragraphs = self.doc.paragraphs(number, self.page_equations(number))
             layout = self.doc.layout(number)
             running = self.doc.running_texts
-            equations = self.page_equations(number)
-            return build_rows(layout.text_rows(), equations, running, layout.body_size, layout.gutter, running_key)
+            boxes = [row.bbox for row in layout.rows if row.text and not (row.margin and running_key(row.text) in running)]
+            box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                   max(b[3] for b in boxes)) if boxes else None
+            return PageView(number, paragraphs, list(layout.unknown), box)
 
     def outline(self) -> list:
         from paperkit.pdf.outline import outline

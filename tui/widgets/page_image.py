@@ -108,9 +108,12 @@ def load_picture(png: bytes):
 
 
 class PageImage(ScrollableContainer):
-    """The page image or an equation crop, ``zoom`` times the pane's width, scrollable both ways."""
+    """The page image, ``zoom`` times the pane's width and scrollable both ways, or an equation cut
+    from the page, as large as the pane allows (``EquationImage``: broken into lines where a
+    display is too wide to read at this width). With focus, the arrow keys, PageUp/PageDown and
+    Home/End pan a zoomed page (ScrollableContainer's own keys)."""
 
-    can_focus = True  # arrow keys scroll a zoomed page
+    can_focus = True
 
     DEFAULT_CSS = """
     PageImage {
@@ -118,6 +121,9 @@ class PageImage(ScrollableContainer):
         width: 1fr;
         border-left: vkey $foreground 20%;
         padding: 0 1;
+    }
+    PageImage:focus {
+        border-left: vkey $accent;
     }
     PageImage > #page-image-caption {
         color: $text-muted;
@@ -128,14 +134,20 @@ class PageImage(ScrollableContainer):
         width: auto;
         height: auto;
     }
+    PageImage > EquationImage {
+        margin: 1 0 0 0;
+    }
     """
 
     zoom: reactive[float] = reactive(1.0)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._picture_widget = None
+        self._picture_widget = None  # the page (a textual-image widget sized by ``cells_wide``)
+        self._equation_widget = None  # an equation (EquationImage)
+        self.picture = None  # the PIL image shown
         self.caption = ""
+        self.equation = False  # showing an equation rather than a page
 
     def compose(self) -> ComposeResult:
         yield Static("", id="page-image-caption")
@@ -144,31 +156,58 @@ class PageImage(ScrollableContainer):
         """A line of text in place of the picture ("Rendering page 3…", or why it failed)."""
         self.caption = text
         self.query_one("#page-image-caption", Static).update(text)
-        if self._picture_widget is not None:
-            self._picture_widget.display = False
+        for widget in (self._picture_widget, self._equation_widget):
+            if widget is not None:
+                widget.display = False
 
-    def show_picture(self, picture, caption: str) -> None:
-        """Show a PIL image (from ``load_picture``) under ``caption``."""
+    def show_picture(self, picture, caption: str, equation: bool = False) -> None:
+        """Show a PIL image (from ``load_picture``) under ``caption``: a page, or with ``equation`` a
+        display cut from one, fitted to the pane."""
         self.caption = caption
+        self.picture = picture
+        self.equation = equation
         self.query_one("#page-image-caption", Static).update(caption)
-        if self._picture_widget is None:
-            self._picture_widget = image_class()(picture, classes="picture")
-            self.mount(self._picture_widget)
-            self.call_after_refresh(self._apply_zoom)
+        if equation:
+            from .equation_image import EquationImage  # PIL-based; loaded with the first crop
+
+            if self._picture_widget is not None:
+                self._picture_widget.display = False
+            if self._equation_widget is not None:
+                self._equation_widget.remove()
+            self._equation_widget = EquationImage(picture)
+            self.mount(self._equation_widget)
         else:
-            self._picture_widget.image = picture
-            self._picture_widget.display = True
+            if self._equation_widget is not None:
+                self._equation_widget.remove()
+                self._equation_widget = None
+            if self._picture_widget is None:
+                self._picture_widget = image_class()(picture, classes="picture")
+                self.mount(self._picture_widget)
+                self.call_after_refresh(self._apply_zoom)
+            else:
+                self._picture_widget.image = picture
+                self._picture_widget.display = True
         self.scroll_home(animate=False)
 
     @property
     def has_picture(self) -> bool:
-        return self._picture_widget is not None and bool(self._picture_widget.display)
+        widget = self._equation_widget if self.equation else self._picture_widget
+        return widget is not None and bool(widget.display)
 
     def zoom_by(self, steps: int) -> float:
         """Step through ``ZOOMS``; returns the new zoom."""
         here = min(range(len(ZOOMS)), key=lambda i: abs(ZOOMS[i] - self.zoom))
         self.zoom = ZOOMS[max(0, min(len(ZOOMS) - 1, here + steps))]
         return self.zoom
+
+    @property
+    def at_end(self) -> bool:
+        """Scrolled to the bottom (or nothing to scroll): PageDown turns the page from here."""
+        return self.scroll_y >= self.max_scroll_y
+
+    @property
+    def at_start(self) -> bool:
+        return self.scroll_y <= 0
 
     def watch_zoom(self) -> None:
         self._apply_zoom()

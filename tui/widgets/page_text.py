@@ -1,35 +1,40 @@
-"""A page's text in reading order, one row per line of the PDF, with its numbered equations marked.
+"""A page's text as paragraphs wrapped to the pane's width, with its numbered equations marked.
 
-``build_rows`` is plain data work (it runs in the reader's worker): it leaves out running heads,
-puts a blank row between columns and at large vertical gaps, as ``paperkit.pdf.layout.join_rows``
-does, and ties each row to the numbered equation whose box it overlaps in the same column.
-``PageText`` shows those rows; Enter (or a click) on an equation's row chooses that equation.
+The reader's worker hands over the page as paragraphs (``paperkit.pdf.reflow.Paragraph``: prose
+joined again from the PDF's lines, headings, and rows kept as printed such as display maths).
+``PageText`` wraps each paragraph to the width it has, one option per screen line, and wraps again
+when the pane is resized, keeping the line under the cursor. A numbered equation keeps its rows,
+marked ``┃`` and labelled ``(6) → cfg.6``; Enter (or a click) on one chooses that equation.
+Search matches are underlined, and the match a search result points at is reversed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 EQUATION_STYLE = "bold $text-warning on $warning-muted"
 LABEL_STYLE = "italic $text-accent"
+HEADING_STYLE = "bold $text-primary"
 HIT_STYLE = "reverse"
 MATCH_STYLE = "bold underline $text-accent"
+GUTTER = 2  # "┃ " before an equation's rows, two spaces before the rest
 
 
 @dataclass
 class RowView:
-    """One row of the page: its text and place, and the equation it belongs to, if any."""
+    """One screen line of the page: its text, the paragraph it comes from, and its equation."""
 
     text: str
-    column: int = 0  # 0 spanning or one column, 1 left, 2 right
-    top: float = 0.0
-    bottom: float = 0.0
-    equation: object | None = None  # the DetectedEquation whose box this row overlaps
-    first_of_equation: bool = False  # the row that carries the equation's label and catalog id
+    para: int = -1  # index of its paragraph, -1 for a blank line
+    start: int = 0  # offset of this line's text in the paragraph's
+    top: float = 0.0  # top of the PDF row this line starts in
+    equation: object | None = None  # the DetectedEquation this line belongs to
+    first_of_equation: bool = False  # the line that carries the equation's label and catalog id
 
     @property
     def blank(self) -> bool:
@@ -37,66 +42,55 @@ class RowView:
 
     @property
     def marker(self) -> str:
-        """'(6) → cfg.6' on an equation's first row: the label as printed and its catalog equation."""
+        """'(6) → cfg.6' on an equation's first line: the label as printed and its catalog equation."""
         eq = self.equation
         if eq is None or not self.first_of_equation:
             return ""
         return f"({eq.label})" + (f" → {eq.catalog_id}" if eq.catalog_id else "")
 
 
-def equation_column(bbox, gutter: float | None) -> int:
-    """The column an equation sits in: 0 on a one-column page or where it spans the gutter."""
-    if gutter is None:
-        return 0
-    x0, _, x1, _ = bbox
-    if x0 < gutter - 2 and x1 > gutter + 2:
-        return 0
-    return 1 if (x0 + x1) / 2 < gutter else 2
-
-
-def _overlap(top: float, bottom: float, bbox) -> float:
-    return min(bottom, bbox[3]) - max(top, bbox[1])
-
-
-def build_rows(text_rows, equations, running: frozenset[str], body_size: float,
-               gutter: float | None, running_key=None) -> list[RowView]:
-    """Rows for ``PageText`` from ``PageLayout.text_rows()`` and the page's ``DetectedEquation`` list.
-
-    A row belongs to an equation when its vertical span overlaps the equation's box by more than
-    half the row's height, in the same column: on a two-column page a display set across both
-    columns takes only spanning rows, and a column's display only that column's rows.
-    """
-    fold = running_key or (lambda text: text)
-    cols = [(eq, equation_column(eq.bbox, gutter)) for eq in equations]
-    out: list[RowView] = []
-    prev = None
-    seen: set[int] = set()
-    gap = 1.6 * body_size
-    for text, column, margin, top, bottom in text_rows:
-        if not text or (margin and fold(text) in running):
-            continue
-        if prev is not None and (column != prev[0] or top - prev[1] > gap):
-            out.append(RowView(""))
-        best, best_overlap = None, 0.0
-        height = max(bottom - top, 0.1)
-        for eq, eq_column in cols:
-            if eq_column != column and gutter is not None:
-                continue
-            amount = _overlap(top, bottom, eq.bbox)
-            if amount > 0.5 * height and amount > best_overlap:
-                best, best_overlap = eq, amount
-        row = RowView(text, column, top, bottom, best)
-        if best is not None and id(best) not in seen:
-            seen.add(id(best))
-            row.first_of_equation = True
-        out.append(row)
-        prev = (column, bottom)
-    return out
+def wrap_offsets(text: str, width: int, first: int | None = None) -> list[tuple[int, int]]:
+    """Greedy word wrap of ``text`` in cells: ``(start, end)`` offsets of each line, spaces at the
+    breaks left out; a word wider than the line is cut. ``first`` is the first line's width."""
+    width = max(width, 4)
+    lines: list[tuple[int, int]] = []
+    start, n = 0, len(text)
+    while start < n and text[start] == " ":
+        start += 1
+    while start < n:
+        room = first if (first is not None and not lines) else width
+        room = max(room, 4)
+        end, used, last_break = start, 0, None
+        while end < n:
+            w = cell_len(text[end])
+            if used + w > room:
+                break
+            if text[end] == " ":
+                last_break = end
+            used += w
+            end += 1
+        if end >= n:
+            lines.append((start, n))
+            break
+        if text[end] == " ":
+            cut = end
+        elif last_break is not None and last_break > start:
+            cut = last_break
+        else:
+            cut = max(end, start + 1)  # one word longer than the line: cut it
+        stop = cut
+        while stop > start and text[stop - 1] == " ":
+            stop -= 1
+        lines.append((start, stop))
+        start = cut
+        while start < n and text[start] == " ":
+            start += 1
+    return lines or [(0, 0)]
 
 
 class PageText(OptionList):
-    """The page's text: numbered equations highlighted with their label and catalog id; Enter on
-    an equation's row opens it."""
+    """The page's text, wrapped to the pane: numbered equations highlighted with their label and
+    catalog id; Enter on an equation's line opens it."""
 
     DEFAULT_CSS = """
     PageText {
@@ -112,38 +106,143 @@ class PageText(OptionList):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.paragraphs: list = []
         self.rows: list[RowView] = []
+        self._query = ""
+        self._hit: tuple[int, int, int] | None = None  # (paragraph, start, end) of the match to reverse
+        self._wrapped_at = 0
+        self._anchor: tuple[int, int] | None = None  # (paragraph, offset) the cursor stays on across resizes
 
-    def show_rows(self, rows: list[RowView], query: str = "", hit_index: int | None = None) -> None:
-        """Replace the text with ``rows``; ``query`` matches are underlined, the ``hit_index`` row reversed."""
+    # -- what is shown ---------------------------------------------------------------------------
+    def show_paragraphs(self, paragraphs: list, query: str = "", hit: tuple[int, int, int] | None = None) -> None:
+        """Show ``paragraphs``; ``query`` matches are underlined, the ``hit`` match (paragraph, start,
+        end) reversed and its line highlighted; else the first line is."""
+        self.paragraphs = paragraphs
+        self._query = query
+        self._hit = hit
+        self._anchor = None
+        self._rebuild()
+        if hit is not None:
+            self.highlighted = self.line_of(hit[0], hit[1])
+        else:
+            self.highlighted = next((i for i, r in enumerate(self.rows) if not r.blank), None)
+            self.scroll_home(animate=False)
+
+    def line_of(self, para: int, offset: int) -> int | None:
+        """The screen line that shows character ``offset`` of paragraph ``para``."""
+        found = None
+        for i, row in enumerate(self.rows):
+            if row.para == para and row.start <= offset:
+                found = i
+            elif row.para > para:
+                break
+        return found
+
+    def on_resize(self) -> None:
+        """Wrap again to the new width, keeping the cursor on the same words: the place is the first
+        character of the line under the cursor, kept across resizes until the cursor moves."""
+        if not self.paragraphs or self._width() == self._wrapped_at:
+            return
+        row = self.rows[self.highlighted] if self.highlighted is not None and self.highlighted < len(self.rows) else None
+        if row is not None and row.para >= 0:
+            para, offset = self._anchor or (-1, -1)
+            if not (row.para == para and row.start <= offset <= row.start + len(row.text)):
+                self._anchor = (row.para, row.start)
+        self._rebuild()
+        if row is not None and self._anchor is not None:
+            self.highlighted = self.line_of(*self._anchor)
+            self.call_after_refresh(self.scroll_to_highlight)
+
+    def _width(self) -> int:
+        return max(self.scrollable_content_region.width, 8)
+
+    def _rebuild(self) -> None:
+        width = self._width() if self.size.width else 78
+        self._wrapped_at = self._width() if self.size.width else 0
+        rows: list[RowView] = []
+        options: list[Option] = []
+        for p, para in enumerate(self.paragraphs):
+            if para.gap_before and rows:
+                rows.append(RowView(""))
+                options.append(Option("", disabled=True))
+            for row, prompt in self._screen_lines(p, para, width):
+                rows.append(row)
+                options.append(Option(prompt))
         self.rows = rows
         self.clear_options()
-        self.add_options([self._option(i, row, query, i == hit_index) for i, row in enumerate(rows)])
-        if hit_index is None:
-            self.highlighted = next((i for i, r in enumerate(rows) if not r.blank), None)
-            self.scroll_home(animate=False)
-        else:
-            self.highlighted = hit_index
+        self.add_options(options)
 
-    def _option(self, index: int, row: RowView, query: str, hit: bool) -> Option:
-        if row.blank:
-            return Option("", id=f"row-{index}", disabled=True)
-        body = Content(row.text)
-        if query:
-            folded, needle = row.text.casefold(), query.casefold()
-            start = folded.find(needle)
-            while needle and start != -1:
-                body = body.stylize(MATCH_STYLE, start, start + len(needle))
-                start = folded.find(needle, start + len(needle))
-        if row.equation is not None:
+    def _screen_lines(self, p: int, para, width: int):
+        """(RowView, prompt) for each screen line of paragraph ``para``."""
+        text = para.text
+        equation = getattr(para, "equation", None)
+        marker = RowView(text, equation=equation, first_of_equation=getattr(para, "first_of_equation", False)).marker
+        room = width - GUTTER
+        first = room - (cell_len(marker) + 2 if marker else 0)
+        spans = wrap_offsets(text, room, first if marker else None)
+        body = Content(text)
+        if self._query:
+            folded, needle = text.casefold(), self._query.casefold()
+            at = folded.find(needle) if needle and len(folded) == len(text) else -1
+            while at != -1:
+                body = body.stylize(MATCH_STYLE, at, at + len(needle))
+                at = folded.find(needle, at + len(needle))
+        if self._hit is not None and self._hit[0] == p:
+            body = body.stylize(HIT_STYLE, self._hit[1], self._hit[2])
+        if equation is not None:
             body = body.stylize(EQUATION_STYLE)
-        if hit:
-            body = body.stylize(HIT_STYLE)
-        parts = [("┃ " if row.equation is not None else "  ", "$warning" if row.equation is not None else ""), body]
-        if row.marker:
-            parts.append((f"  {row.marker}", LABEL_STYLE))
-        return Option(Content.assemble(*parts), id=f"row-{index}")
+        elif para.kind == "heading":
+            body = body.stylize(HEADING_STYLE)
+        sources = para.rows
+        for k, (start, end) in enumerate(spans):
+            top = sources[0].top if sources else 0.0
+            for source in sources:
+                if source.offset <= start:
+                    top = source.top
+            row = RowView(text[start:end], p, start, top, equation, bool(marker) and k == 0)
+            parts = [("┃ " if equation is not None else "  ", "$warning" if equation is not None else ""),
+                     body[start:end]]
+            if row.marker and not (equation.catalog_id is None and row.text.endswith(row.marker)):
+                parts.append((f"  {row.marker}", LABEL_STYLE))  # "(6) → cfg.6"; a bare "(5)" is printed already
+            yield row, Content.assemble(*parts)
+
+    def page_by(self, step: int) -> bool:
+        """Move the cursor a screen down (``step`` 1) or up (-1); False when it is at that end
+        already (the reader then turns the page). One option is one screen line here."""
+        lines = [i for i, row in enumerate(self.rows) if not row.blank]
+        if not lines:
+            return False
+        here = self.highlighted if self.highlighted is not None else lines[0]
+        if (step > 0 and here >= lines[-1]) or (step < 0 and here <= lines[0]):
+            return False
+        height = max(1, self.scrollable_content_region.height - 1)
+        target = max(lines[0], min(lines[-1], here + step * height))
+        while self.rows[target].blank:  # land on words, not on the blank line between paragraphs
+            target += 1 if step > 0 else -1
+        self.highlighted = target
+        self.scroll_to_highlight()
+        return True
+
+    # -- looking up ------------------------------------------------------------------------------
+    def find(self, top: float, text: str, query: str) -> tuple[int, int, int] | None:
+        """Where a search hit lands: the paragraph holding the PDF row at ``top`` (with ``text``) and
+        the match of ``query`` in it at or after that row, as (paragraph, start, end)."""
+        best = None
+        for p, para in enumerate(self.paragraphs):
+            for source in para.rows:
+                if abs(source.top - top) < 1.5 and (best is None or source.text == text):
+                    best = (p, source.offset)
+        if best is None:
+            return None
+        p, offset = best
+        folded, needle = self.paragraphs[p].text.casefold(), query.casefold()
+        at = folded.find(needle, offset) if needle else -1
+        if at == -1:
+            at = folded.find(needle) if needle else -1
+        if at == -1:
+            return (p, offset, offset)
+        return (p, at, at + len(needle))
 
     def row_index(self, predicate) -> int | None:
-        """The first row for which ``predicate(row)`` holds."""
+        """The first line for which ``predicate(row)`` holds."""
         return next((i for i, row in enumerate(self.rows) if not row.blank and predicate(row)), None)
