@@ -330,7 +330,12 @@ def test_clashes_schema():
     keys = [c.get("key") for c in CLASHES]
     assert len(keys) == len(set(keys))
     for c in CLASHES:
-        assert set(c) - {"entries"} == {"key", "symbol", "papers", "note"}, c.get("key")
+        assert set(c) - {"entries", "torch", "example"} == {"key", "symbol", "papers", "note"}, c.get("key")
+        # torch and example: each paper's own code and worked example, for the papers the clash names
+        assert set(c.get("torch", {})) <= set(c["papers"]) and set(c.get("example", {})) <= set(c["papers"])
+        assert all(isinstance(v, str) and v.strip() for v in (*c.get("torch", {}).values(), *c.get("example", {}).values()))
+        for latex in c.get("example", {}).values():
+            _parse(latex)
         # entries: which glossary entry each paper's notation is (DDIM's α_t is the ᾱ entry)
         assert set(c.get("entries", {})) <= set(c["papers"]) and set(c.get("entries", {}).values()) <= {e["key"] for _, e in ENTRIES}
         assert KEY_RE.match(c["key"])

@@ -1,6 +1,7 @@
 """The glossary and notes screens, driven with Textual's Pilot: live search, the detail panel, a paper's
-meanings and clashes, copying LaTeX, bad input, notes on a symbol, the notes list, every binding
-described, both terminal sizes, and one snapshot (tests/__snapshots__/).
+notation, meanings, code and clashes, a letter's decorated forms, LaTeX shown as typed, copying LaTeX,
+bad input, notes on a symbol, the notes list, every binding described, footers that fit 80 columns,
+the command palette's word search, both terminal sizes, and snapshots (tests/__snapshots__/).
 
 The tests are synchronous (no pytest-asyncio here): each runs its coroutine with ``asyncio.run``, and
 every wait is bounded.
@@ -14,8 +15,9 @@ import random
 import pytest
 from rich.console import Console
 
+from footer_helpers import footer_keys, settle
 from paperkit.tui.app import PaperkitApp
-from paperkit.tui.screens.glossary import NO_MATCH, GlossaryScreen
+from paperkit.tui.screens.glossary import NO_MATCH, GlossaryScreen, SearchInput
 from textual.css.query import NoMatches
 from textual.widgets import DataTable, Input, Label, Select, Static
 from tui_helpers import run, until
@@ -233,6 +235,81 @@ def test_a_paper_given_on_opening_is_chosen(tmp_path):
     run(main())
 
 
+def test_a_paper_chosen_leads_with_its_notation_meaning_and_own_code(tmp_path):
+    """α in DDIM: DDIM writes α_t for DDPM's ᾱ_t, so its meaning, equations and code (alphas_cumprod) come
+    first, and DDPM's `alphas = 1 - betas` is nowhere; in DDPM, the other way round."""
+    async def main():
+        app = PaperkitApp(data_dir=tmp_path)
+        async with app.run_test(size=(100, 40)) as pilot:
+            g = await open_glossary(app, pilot, "alpha", paper="ddim")
+            assert g.rows()[:2] == ["alpha", "alpha-bar"]
+            assert str(g.table.columns["category"].label) == "in DDIM"
+            assert str(g.table.get_row("alpha")[2]) == "αₜ" and str(g.table.get_row("alpha-bar")[2]) == "αₜ"
+            text = g.detail
+            lines = [line.strip() for line in text.splitlines() if line.strip()]
+            assert lines[2].startswith("In DDIM") and "written αₜ" in lines[2] and "\\alpha_t" in lines[2]
+            assert "DDIM's αₜ is the glossary's ᾱ “alpha bar”" in text
+            assert "cumulative signal fraction" in text and "ddim.4" in text
+            assert "PyTorch in DDIM" in text and "alphas_cumprod" in text
+            assert "alphas = 1 - betas" not in text and "\\alpha_t := 1 - \\beta_t" not in text
+            assert text.index("In DDIM") < text.index("Notation clash") < text.index("In general") < text.index("Meanings")
+            g.table.focus()
+            await pilot.press("k")  # DDIM's clash list carries DDIM's own code too
+            await until(pilot, lambda: "Notation clashes in DDIM" in g.detail, what="the clash list")
+            assert "alphas_cumprod" in g.detail and "alphas = 1 - betas" not in g.detail
+
+            g.screen.query_one("#gl-paper", Select).value = "ddpm"
+            await until(pilot, lambda: g.screen.paper == "ddpm", what="DDPM chosen")
+            await g.settled()
+            text = g.detail
+            assert "In DDPM" in text and "1 − β_t" in text
+            assert "alphas = 1 - betas" in text and "alphas_cumprod" not in text
+
+            await g.set_query("alpha bar")
+            g.screen.query_one("#gl-paper", Select).value = "ddim"
+            await until(pilot, lambda: g.screen.paper == "ddim", what="DDIM again")
+            await g.settled()
+            assert g.top() == "alpha-bar" and "ᾱ is written αₜ" in g.detail
+
+            await g.set_query("nabla")  # a symbol DDIM does not use: said so, the general entry stands
+            assert "not among the symbols of its catalog equations" in g.detail and "loss.backward()" in g.detail
+            assert str(g.table.get_row("nabla")[2]) == "—"
+
+    run(main())
+
+
+def test_a_letter_shows_its_decorated_forms_and_how_the_papers_write_it(tmp_path):
+    async def main():
+        app = PaperkitApp(data_dir=tmp_path)
+        async with app.run_test(size=(100, 40)) as pilot:
+            g = await open_glossary(app, pilot)
+            await g.type("alpha")
+            assert g.rows()[:2] == ["alpha", "alpha-bar"]  # ᾱ right after α
+            text = g.detail
+            forms = text[text.index("In the papers"):]
+            assert "αₜ" in forms and "ᾱₜ" in forms and "DDPM" in forms and "DDIM" in forms
+            assert "1 − β_t" in forms and "cumulative signal fraction" in forms  # one α_t, two meanings
+
+    run(main())
+
+
+def test_latex_is_shown_as_typed(tmp_path):
+    """The status line quotes the query as typed: \\nabla with one backslash, not a Python repr."""
+    async def main():
+        app = PaperkitApp(data_dir=tmp_path)
+        async with app.run_test(size=(100, 40)) as pilot:
+            g = await open_glossary(app, pilot)
+            await g.set_query("\\nabla")
+            assert g.top() == "nabla"
+            assert "'\\nabla'" in g.status and "\\\\" not in g.status
+            await g.set_query("\\frac{")
+            assert "no match for '\\frac{'" in g.status and "\\\\" not in g.status
+            await g.set_query("\x1b[31m")
+            assert "\x1b" not in g.status
+
+    run(main())
+
+
 # -- copying ----------------------------------------------------------------------------------
 
 
@@ -433,7 +510,7 @@ def test_every_binding_has_a_description_and_a_tooltip():
     from paperkit.tui.screens.notes import ConfirmDelete, NotesScreen
     from paperkit.tui.widgets.note_editor import NoteEditor
 
-    for cls in (GlossaryScreen, NotesScreen, NoteEditor, ConfirmDelete):
+    for cls in (GlossaryScreen, SearchInput, NotesScreen, NoteEditor, ConfirmDelete):
         for binding in cls.BINDINGS:
             assert binding.description and binding.tooltip, (cls.__name__, binding.key)
 
@@ -458,6 +535,70 @@ def test_usable_at_both_sizes(tmp_path, size):
     run(main())
 
 
+def test_footer_keys_fit_80_columns(tmp_path):
+    """Every key the footer shows is in sight at 80 columns, in the search box, the table and the
+    paper choice; the rest are unshown but described (help lists them)."""
+    async def main():
+        app = PaperkitApp(data_dir=tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            g = await open_glossary(app, pilot, "alpha", paper="ddim")
+            await settle(pilot)
+            keys = footer_keys(app)
+            assert not keys.cut and {"↓ Results", "esc Back"} <= set(keys.visible), keys
+            g.table.focus()
+            await settle(pilot)
+            keys = footer_keys(app)
+            assert not keys.cut, keys
+            assert {"esc Back", "/ Search", "c Copy", "k Clashes", "n Note", "p Paper", "? Help"} <= set(keys.visible), keys
+            await pilot.press("p")
+            await settle(pilot)
+            assert not footer_keys(app).cut
+            hidden = [b for b in GlossaryScreen.BINDINGS if not b.show]
+            assert {b.key for b in hidden} >= {"q", "down"} and all(b.description and b.tooltip for b in hidden)
+
+    run(main())
+
+
+# -- the command palette ----------------------------------------------------------------------
+
+
+def _palette_hits(app) -> list[str]:
+    from textual.command import CommandList
+
+    options = app.screen.query_one(CommandList)
+    return [str(options.get_option_at_index(i).hit.text) for i in range(options.option_count)]
+
+
+@pytest.mark.parametrize("query, first, also", [
+    ("alpha bar", "Equation ddpm.alpha_bar", "Symbol ᾱ"),   # words of the id, and the symbol by its name
+    ("ddim 12", "Equation ddim.12", None),                  # the paper and the equation number
+    ("nabla", "Symbol ∇", "Equation ddpm.alg1"),           # ∇_θ is in Algorithm 1's symbol table
+])
+def test_the_palette_finds_equations_by_their_words_and_symbols(tmp_path, query, first, also):
+    async def main():
+        from textual.command import CommandPalette
+
+        app = PaperkitApp(data_dir=tmp_path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            await pilot.press("ctrl+p")
+            await until(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+            await pilot.press(*query)
+            await until(pilot, lambda: any(h.startswith(first) for h in _palette_hits(app)), timeout=TIMEOUT,
+                        what=f"{first} in the palette")
+            await until(pilot, lambda: also is None or any(h.startswith(also) for h in _palette_hits(app)[:4]),
+                        timeout=TIMEOUT, what=f"{also} in the palette")
+            assert _palette_hits(app)[0].startswith(first), _palette_hits(app)[:5]  # whole words first
+            if first.startswith("Equation"):
+                await pilot.press("enter")
+                from paperkit.tui.screens.equation import EquationScreen
+
+                await until(pilot, lambda: isinstance(app.screen, EquationScreen), what="the equation")
+                assert app.screen.equation_id == first.split()[1].rstrip(":")
+
+    run(main())
+
+
 # -- snapshot ---------------------------------------------------------------------------------
 
 
@@ -470,6 +611,21 @@ def test_glossary_snapshot(snap_compare, tmp_path):
         await g.type("upside-down triangle")
         await pilot.press("enter")
         await until(pilot, lambda: g.table.has_focus, what="the table's focus")
+        app.clear_notifications()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_glossary_snapshot_with_a_paper(snap_compare, tmp_path):
+    """"alpha" with DDIM chosen at 80×24, the table focused: the "in DDIM" column (αₜ for α and ᾱ alike),
+    and the detail leading with DDIM's spelling, meaning, equations and alphas_cumprod."""
+    app = PaperkitApp(data_dir=tmp_path)
+
+    async def run_before(pilot):
+        g = await open_glossary(app, pilot, "alpha", paper="ddim")
+        g.table.focus()
+        await until(pilot, lambda: g.table.has_focus, what="the table's focus")
+        await settle(pilot)
         app.clear_notifications()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -4,6 +4,7 @@ paper or the reader typed."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..render.tables import LATEX_OPERATORS
@@ -39,6 +40,7 @@ def tokens(latex: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=16384)  # a pure function of its text; look-ups in a paper's context ask it often
 def latex_key(latex: str) -> str:
     """The canonical spelling: synonyms unified, sizing and spacing dropped, the single-token
     argument of an accent or font command braced, and ``_x``/``^x`` braced likewise."""

@@ -104,5 +104,6 @@ def all_entries() -> tuple[Entry, ...]:
 def clashes() -> tuple[Clash, ...]:
     file = resources.files("paperkit.symbols") / "clashes.toml"
     data = tomllib.loads(file.read_text(encoding="utf-8"))
-    return tuple(Clash(c["key"], c["symbol"], dict(c["papers"]), c.get("note", ""), dict(c.get("entries", {})))
+    return tuple(Clash(c["key"], c["symbol"], dict(c["papers"]), c.get("note", ""), dict(c.get("entries", {})),
+                       dict(c.get("torch", {})), dict(c.get("example", {})))
                  for c in data.get("clash", []))

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .paper_view import PaperView
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class Clash:
     papers: dict[str, str] = field(hash=False)
     note: str = ""
     entries: dict[str, str] = field(default_factory=dict, hash=False)  # paper → the glossary key its notation is
+    torch: dict[str, str] = field(default_factory=dict, hash=False)  # paper → PyTorch for that paper's meaning
+    example: dict[str, str] = field(default_factory=dict, hash=False)  # paper → an equation of it, LaTeX
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,18 @@ class Hit:
     entry: Entry
     score: float
     paper_meaning: str | None = None
-    matched: str = ""  # what matched: "char", "latex", "name", "alias", "meaning", "typo"
+    matched: str = ""  # what matched: "char", "latex", "name", "alias", "meaning", "typo", "variant", "paper"
+    view: "PaperView | None" = None  # the entry as the paper asked about writes and means it
+
+    @property
+    def torch(self) -> str:
+        """The PyTorch to show: the paper's own where its meaning differs, else the entry's."""
+        return self.view.torch if self.view is not None and self.view.specific else self.entry.torch
+
+    @property
+    def example(self) -> str:
+        """The example to show, by the same rule as ``torch``."""
+        return self.view.example if self.view is not None and self.view.specific else self.entry.example
 
     def to_json(self) -> dict:
         e = self.entry
@@ -61,6 +78,6 @@ class Hit:
             "category": e.category,
             "meanings": list(e.meanings),
             "paper_meaning": self.paper_meaning,
-            "torch": e.torch,
+            "torch": self.torch,
             "score": round(self.score, 3),
         }

@@ -33,20 +33,24 @@ def paper_symbols(paper: str) -> tuple[dict[str, str], dict[str, tuple[str, str]
 
 
 def paper_meaning(entry: Entry, paper: str, query_key: str | None = None) -> str | None:
-    """The entry's meaning in ``paper``: the query's own spelling first (``\\alpha_t`` in DDIM), then
-    the entry's spellings, then a spelling with indices (the catalog lists ``\\bar{\\alpha}_t``)."""
-    exact, bare = paper_symbols(paper)
-    if query_key and query_key in exact:
-        return exact[query_key]
-    keys = [latex_key(s) for s in entry.latex]
-    for key in keys:
-        if key in exact:
-            return exact[key]
-    for key in ([strip_scripts(query_key)] if query_key else []) + keys:
-        if key in bare:
-            latex, meaning = bare[key]
-            return f"{latex}: {meaning}"
-    return None
+    """The entry's meaning in ``paper`` (see ``paper_view``), prefixed with the paper's spelling when
+    that is not the entry's own (``\\alpha_t: cumulative …`` for ᾱ in DDIM); None when unknown."""
+    from .paper_view import entry_keys, paper_view
+
+    view = paper_view(entry, paper, query_key)
+    if view.meaning is None:
+        return None
+    written = latex_key(view.written) if view.written else None
+    if written and written not in entry_keys(entry)[0] and written != query_key:
+        return f"{view.written}: {view.meaning}"
+    return view.meaning
+
+
+@functools.cache
+def clash_key(clash: Clash) -> tuple[str, str]:
+    """The clash symbol's canonical key, and that key without indices."""
+    key = latex_key(clash.symbol)
+    return key, strip_scripts(key)
 
 
 def clashes_for(paper: str | None = None, latex: str | None = None, entry: str | None = None) -> list[Clash]:
@@ -57,7 +61,7 @@ def clashes_for(paper: str | None = None, latex: str | None = None, entry: str |
     for clash in clashes():
         if paper and paper not in clash.papers:
             continue
-        if (key or entry) and not ((key and strip_scripts(latex_key(clash.symbol)) == key)
+        if (key or entry) and not ((key and clash_key(clash)[1] == key)
                                    or (entry and entry in clash.entries.values())):
             continue
         out.append(clash)

@@ -41,6 +41,7 @@ def _latex_words(q: str) -> str:
     return " ".join(w for w in words if w not in FORMATTING)
 
 
+@functools.lru_cache(maxsize=1024)  # pylatexenc parses in ~0.2 ms: a clash's symbol, once, not per look-up
 def to_text(latex: str) -> str:
     from ..render import to_unicode
 
@@ -60,6 +61,7 @@ class Glossary:
         self.by_word: dict[str, dict[int, float]] = defaultdict(dict)
         self.by_function: dict[str, int] = {}
         self.by_key = {e.key: i for i, e in enumerate(entries)}
+        self._variants: dict[str | None, dict[int, tuple[int, ...]]] = {}  # paper → letter → its decorated forms
         self.names = [{fold(e.key), fold(e.say), fold(e.name)} for e in entries]
         for i, e in enumerate(entries):
             for c in e.chars:
@@ -125,6 +127,8 @@ class Glossary:
                 asked |= self._words(q, add)
         if paper:
             self._paper_notation(q, paper, add)
+        if scores:
+            self._decorated_forms(paper, asked, scores, add)
         apl_query = any(unicodedata.name(c, "").startswith("APL") or c in APL_ONLY for c in q)
 
         def rank(item):
@@ -139,11 +143,42 @@ class Glossary:
         top = max((sc for sc, _ in scores.values()), default=0.0)
         candidates = [item for item in scores.items() if item[1][0] >= top - 0.4]  # the tail cannot win
         ranked = heapq.nsmallest(limit, candidates, key=rank)
+        if not paper:
+            return [Hit(self.entries[i], sc, None, how) for i, (sc, how) in ranked[:limit]]
         from .paper_meanings import paper_meaning
+        from .paper_view import paper_view
 
         qkey = latex_key(q) if latex_like else None
-        return [Hit(self.entries[i], sc, paper_meaning(self.entries[i], paper, qkey) if paper else None, how)
+        return [Hit(self.entries[i], sc, paper_meaning(self.entries[i], paper, qkey), how,
+                    paper_view(self.entries[i], paper, qkey))
                 for i, (sc, how) in ranked[:limit]]
+
+    def _decorated_forms(self, paper: str | None, asked: set[str], scores: dict, add) -> None:
+        """A query that names a letter (α, \\alpha, "alpha", "alhpa") also finds the letter's decorated
+        forms the catalog papers write (ᾱ, ε_θ, x_t: see ``variants``), just below the letter."""
+        best = max(sc for sc, _ in scores.values())
+        if best < 0.85:
+            return
+        named = [i for i, (sc, how) in scores.items()
+                 if sc >= best - 1e-9 and (how in ("char", "latex", "paper") or asked & self.names[i])]
+        if not named:
+            return
+        for i in named[:2]:
+            for rank, j in enumerate(self._forms(i, paper)):
+                add(j, min(best, 1.0) - 0.05 - 0.01 * rank, "variant")
+
+    def _forms(self, i: int, paper: str | None) -> tuple[int, ...]:
+        """Entry ``i``'s decorated forms: the paper's own first, then the other catalog papers'."""
+        from . import variants
+
+        for key in {paper, None}:
+            if key not in self._variants:
+                try:
+                    self._variants[key] = variants.build(self.entries, self.by_latex, key)
+                except Exception:  # an unreadable catalog: the letter alone, as before
+                    self._variants[key] = {}
+        own = self._variants[paper].get(i, ())
+        return tuple(dict.fromkeys(own + self._variants[None].get(i, ())))[:variants.MAX_VARIANTS]
 
     def _chars(self, q: str, add) -> None:
         """A pasted character, also with indices typed after it (ᾱ_t, ᾱₜ)."""

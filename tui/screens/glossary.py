@@ -1,7 +1,10 @@
 """The glossary: live search over every symbol as you type, a ranked results table, and a detail
-panel for the highlighted symbol — how it is said and typed, its meanings, its meaning in the chosen
-paper, its PyTorch equivalent, an example, and any notation clash. ``c`` copies the LaTeX, ``k`` shows
-the chosen paper's notation clashes, ``n`` edits your note on the symbol.
+panel for the highlighted symbol — how it is said and typed, its meanings, its PyTorch equivalent, an
+example, how the catalog papers write it, and any notation clash. With a paper chosen the panel leads
+with that paper: how it writes the symbol, what it means there, its equations, and its own PyTorch and
+example where its meaning differs (DDIM's α_t is ``alphas_cumprod``, never DDPM's ``1 - betas``); the
+results table shows how the paper writes each hit. ``c`` copies the LaTeX, ``k`` shows the chosen
+paper's notation clashes, ``n`` edits your note on the symbol. LaTeX is shown as typed, never as a repr.
 
 Look-ups run in a thread worker (the first one loads the glossary, ~0.2 s; later ones take well under
 a millisecond, a typo up to ~30 ms), so typing never waits; only the newest query's results are shown.
@@ -25,6 +28,8 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
+from paperkit.glossary.display import as_typed
+
 ANY_PAPER = "any"
 NO_MATCH = "__no_match__"
 HINT = "Type a character (ᾱ), LaTeX (\\bar{\\alpha}), a name (alpha bar) or a description (upside-down triangle)."
@@ -45,6 +50,15 @@ def _bullets(items, left: int = 2) -> Table:
     return grid
 
 
+def _python(code: str) -> Syntax:
+    return Syntax(code, "python", theme="ansi_dark", background_color="default", word_wrap=True)
+
+
+def _example(latex: str) -> list[Padding]:
+    """An equation as it reads (Unicode) and as it is typed (LaTeX, dim)."""
+    return [_indent(_unicode(latex)), _indent(Text(latex, style="dim italic"))]
+
+
 def _unicode(latex: str) -> str:
     """``to_unicode`` that never raises: malformed LaTeX falls back to itself."""
     try:
@@ -53,6 +67,14 @@ def _unicode(latex: str) -> str:
         return to_unicode(latex) or latex
     except Exception:
         return latex
+
+
+class SearchInput(Input):
+    """The search box; its ↓ goes down to the results, and says so in the footer (an Input's own ↓
+    would scroll it, and hide the screen's binding)."""
+
+    BINDINGS = [Binding("down", "screen.focus_results", "Results", key_display="↓",
+                        tooltip="From the search box down to the results (Enter too)")]
 
 
 class ResultsTable(DataTable):
@@ -95,7 +117,8 @@ class GlossaryScreen(Screen):
         layout: vertical;
     }
     GlossaryScreen #gl-results {
-        height: 9;
+        height: auto;  /* as many rows as there are hits, up to 7: the detail keeps the rest at 80×24 */
+        max-height: 8;
         min-height: 4;
     }
     GlossaryScreen #gl-detail {
@@ -109,6 +132,7 @@ class GlossaryScreen(Screen):
     }
     GlossaryScreen.-wide #gl-results {
         height: 1fr;
+        max-height: 100%;
         width: 1fr;
     }
     GlossaryScreen.-wide #gl-detail {
@@ -117,24 +141,29 @@ class GlossaryScreen(Screen):
         border-left: solid $primary;
     }
     GlossaryScreen.-tall #gl-results {
-        height: 14;
+        max-height: 14;
     }
     GlossaryScreen.-tall.-wide #gl-results {
         height: 1fr;
+        max-height: 100%;
     }
     """
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
 
+    # short descriptions, so that every shown key fits the footer at 80 columns; the app's q is bound
+    # again here, unshown, for the room (the help screen, ?, lists every key with its description)
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
         Binding("slash", "focus_search", "Search", tooltip="Put the cursor in the search box"),
-        Binding("down", "focus_results", "Results", show=False, tooltip="From the search box down to the results"),
-        Binding("c", "copy_latex", "Copy LaTeX", tooltip="Copy the highlighted symbol's LaTeX to the clipboard"),
+        Binding("down", "focus_results", "Results", key_display="↓", show=False, tooltip="Down to the results"),
+        Binding("c", "copy_latex", "Copy", tooltip="Copy the highlighted symbol's LaTeX to the clipboard"),
         Binding("k", "clashes", "Clashes", tooltip="Show the chosen paper's notation clashes (all clashes for any paper)"),
         Binding("n", "note", "Note", tooltip="Write or edit your note on the highlighted symbol (ctrl+s saves)"),
-        Binding("p", "focus_paper", "Paper", tooltip="Choose the paper whose meanings and notation to show"),
+        Binding("p", "focus_paper", "Paper", tooltip="Choose the paper whose notation, meanings and code to show"),
+        Binding("g", "focus_search", "Glossary", show=False, tooltip="Already in the glossary: put the cursor in the search box"),
+        Binding("q", "app.quit", "Quit", show=False, tooltip="Leave paperkit (notes are already saved)"),
     ]
 
     def __init__(self, query: str = "", paper: str | None = None) -> None:
@@ -151,6 +180,7 @@ class GlossaryScreen(Screen):
         self._papers: dict[str, str] = {}  # id → short name
         self._rows: list[tuple[str, tuple]] = []  # the table's rows: key, cells
         self._fitted_width = -1
+        self._paper_column: str | None = None  # the paper whose spelling the table's second column shows
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -166,7 +196,7 @@ class GlossaryScreen(Screen):
         options = [("any paper", ANY_PAPER)] + [(p.short or p.id, p.id) for p in papers]
         yield Header()
         with Horizontal(id="gl-bar"):
-            query = Input(self.initial_query, placeholder="symbol, LaTeX, name or description", id="gl-query")
+            query = SearchInput(self.initial_query, placeholder="symbol, LaTeX, name or description", id="gl-query")
             query.tooltip = HINT
             yield query
             select = Select(options, value=paper, allow_blank=False, id="gl-paper")
@@ -186,7 +216,8 @@ class GlossaryScreen(Screen):
 
     def on_mount(self) -> None:
         if self.initial_paper and self.initial_paper not in self._papers:
-            self.notify(f"No paper {self.initial_paper!r} in the catalog; showing any paper", severity="warning", markup=False)
+            self.notify(f"No paper {as_typed(str(self.initial_paper))} in the catalog; showing any paper",
+                        severity="warning", markup=False)
         self.query_one("#gl-query", Input).focus()
         self.search(self.initial_query)
 
@@ -234,9 +265,12 @@ class GlossaryScreen(Screen):
         key = query.strip()
         g = glossary()
         if key in g.by_key and not (hits and hits[0].entry.key == key):  # "alpha-bar": a key, from a note
+            from paperkit.glossary.paper_view import paper_view
+
             entry = g.entries[g.by_key[key]]
             meaning = paper_meaning(entry, paper) if paper else None
-            hits = [Hit(entry, 1.0, meaning, "key")] + [h for h in hits if h.entry.key != key][:24]
+            view = paper_view(entry, paper) if paper else None
+            hits = [Hit(entry, 1.0, meaning, "key", view)] + [h for h in hits if h.entry.key != key][:24]
         return hits
 
     def _show_hits(self, seq: int, query: str, paper: str | None, hits: list, error: str | None) -> None:
@@ -256,12 +290,13 @@ class GlossaryScreen(Screen):
             if len(q) > MAX_QUERY:
                 message = f"no match: the query is {len(q)} characters long; the glossary answers up to {MAX_QUERY}"
             else:
-                message = f"no match for {q!r}. " + HINT
+                message = f"no match for {as_typed(q)}. " + HINT
         else:
             message = ""
         if message:
             status.update(message)
             status.add_class("-none")
+            self._paper_column = None
             self._fill_table([(NO_MATCH, ("—", Text("no match", style="bold"), "", "", ""))])
             self.current = None
             if not self.showing_clashes:
@@ -269,7 +304,7 @@ class GlossaryScreen(Screen):
             return
         weak = hits[0].score < 0.5
         context = f" in {self._papers.get(paper, paper)}" if paper else ""
-        status.update(f"{len(hits)} match{'es' if len(hits) != 1 else ''} for {q!r}{context}"
+        status.update(f"{len(hits)} match{'es' if len(hits) != 1 else ''} for {as_typed(q)}{context}"
                       + (" — no close match; nearest guesses" if weak else ""))
         status.set_class(weak, "-none")
         rows = []
@@ -278,11 +313,22 @@ class GlossaryScreen(Screen):
             if e.key in self.hits:
                 continue
             self.hits[e.key] = hit
-            rows.append((e.key, (e.char or "·", e.title, Text(e.category, style="dim"),
+            rows.append((e.key, (e.char or "·", e.title, self._second_cell(hit),
                                  Text(e.latex[0] if e.latex else "", style="italic"), f"{hit.score:.2f}")))
+        self._paper_column = self._papers.get(paper, paper) if paper else None
         self._fill_table(rows)
         self.showing_clashes = False
         self.show_entry(hits[0])
+
+    @staticmethod
+    def _second_cell(hit) -> Text:
+        """The category; with a paper chosen, how that paper writes the hit ("—" when it does not)."""
+        view = getattr(hit, "view", None)
+        if view is None:
+            return Text(hit.entry.category, style="dim")
+        if view.written:
+            return Text(_unicode(view.written), style="bold" if view.specific else "")
+        return Text("—", style="dim")
 
     def _fill_table(self, rows: list[tuple[str, tuple]] | None = None) -> None:
         """(Re)build the table with columns that fit its width: the name takes what the others leave,
@@ -298,14 +344,15 @@ class GlossaryScreen(Screen):
         def longest(i: int, header: str, cap: int) -> int:
             return min(cap, max([len(str(c[i])) for c in cells] + [len(header)]))
 
-        category, latex, score = longest(2, "category", 14), longest(3, "LaTeX", 22), 5
+        second = f"in {self._paper_column}" if self._paper_column else "category"
+        category, latex, score = longest(2, second, 14), longest(3, "LaTeX", 22), 5
         available = (table.size.width or 80) - 2  # the vertical scrollbar
         pad = 2 * table.cell_padding
         name = max(12, available - (2 + category + latex + score) - 5 * pad)
         table.clear(columns=True)
         table.add_column("", key="char", width=2)
         table.add_column("name", key="name", width=name)
-        table.add_column("category", key="category", width=category)
+        table.add_column(second, key="category", width=category)
         table.add_column("LaTeX", key="latex", width=latex)
         table.add_column("score", key="score", width=score)
         for key, (char, title, cat, tex, sc) in rows:
@@ -356,7 +403,8 @@ class GlossaryScreen(Screen):
         self._detail(renderable)
 
     def render_entry(self, hit) -> RenderableType:
-        """Everything the glossary knows about one entry, as Rich renderables."""
+        """Everything the glossary knows about one entry, as Rich renderables; with a paper chosen, that
+        paper's spelling, meaning, equations, PyTorch and example first, then the general entry."""
         e = hit.entry
         parts: list[RenderableType] = []
         title = Text()
@@ -370,6 +418,13 @@ class GlossaryScreen(Screen):
             said.append(" · ", style="dim")
         said.append(e.category, style="italic").append(" · ", style="dim").append(e.key, style="dim")
         parts.append(said)
+        view = getattr(hit, "view", None) if self.paper else None
+        if self.paper and view is None:  # a hit made without the paper (cannot happen from a look-up)
+            view = self._view(e)
+        if view is not None:
+            parts.extend(self.render_paper(hit, view))
+            parts.append(Text(""))
+            parts.append(Text("In general", style="bold underline"))
         others = [c for c in dict.fromkeys(unicodedata.normalize("NFC", c) for c in e.chars[1:])
                   if c != unicodedata.normalize("NFC", e.char)]  # ᾱ composed and decomposed is one glyph
         if others:
@@ -378,38 +433,32 @@ class GlossaryScreen(Screen):
             parts.append(Text.assemble(("LaTeX  ", "bold"), ("   ".join(e.latex), "italic")))
         if e.aliases:
             parts.append(Text.assemble(("Also called  ", "bold"), ", ".join(e.aliases)))
-        if self.paper:
-            name = self._papers.get(self.paper, self.paper)
-            parts.append(Text(""))
-            if hit.paper_meaning:
-                parts.append(Text.assemble((f" In {name} ", "bold reverse"), "  ", hit.paper_meaning))
-            else:
-                parts.append(Text(f"In {name}: not among the symbols of its catalog equations", style="dim"))
         if e.meanings:
             parts.append(Text(""))
             parts.append(Text("Meanings", style="bold"))
             parts.append(_bullets(e.meanings))
-        if e.torch:
-            parts.append(Text(""))
-            parts.append(Text("PyTorch", style="bold"))
-            parts.append(_indent(Syntax(e.torch, "python", theme="ansi_dark", background_color="default", word_wrap=True)))
+        if view is None or not view.specific:  # else the paper's own code and example replaced these
+            if e.torch:
+                parts.append(Text(""))
+                parts.append(Text("PyTorch", style="bold"))
+                parts.append(_indent(_python(e.torch)))
+            if e.example:
+                parts.append(Text(""))
+                parts.append(Text("Example", style="bold"))
+                parts.extend(_example(e.example))
         if e.apl:
             parts.append(Text(""))
             parts.append(Text("APL", style="bold"))
             parts.append(_indent(e.apl))
             if e.setup:
-                parts.append(_indent(Syntax(e.setup, "python", theme="ansi_dark", background_color="default", word_wrap=True)))
+                parts.append(_indent(_python(e.setup)))
             if e.result:
                 parts.append(_indent(Text.assemble(("→ ", "dim"), e.result)))
-        if e.example:
-            parts.append(Text(""))
-            parts.append(Text("Example", style="bold"))
-            parts.append(_indent(_unicode(e.example)))
-            parts.append(_indent(Text(e.example, style="dim italic")))
-        clashes = self._entry_clashes(e)
-        for clash in clashes:
-            parts.append(Text(""))
-            parts.extend(self.render_clash(clash, heading="Notation clash"))
+        if view is None:
+            parts.extend(self.render_forms(e))
+            for clash in self._entry_clashes(e):
+                parts.append(Text(""))
+                parts.extend(self.render_clash(clash, heading="Notation clash"))
         note = self._note_text(e.key)
         if note:
             parts.append(Text(""))
@@ -419,6 +468,77 @@ class GlossaryScreen(Screen):
         parts.append(Text(f"matched by {hit.matched or 'search'} · score {hit.score:.2f}", style="dim"))
         return Group(*parts)
 
+    def _view(self, entry):
+        from paperkit.glossary.paper_view import paper_view
+
+        try:
+            return paper_view(entry, self.paper)
+        except Exception:  # an unreadable catalog: the general entry still shows
+            return None
+
+    def render_paper(self, hit, view) -> list[RenderableType]:
+        """The chosen paper's reading of the entry: how it writes it, what it means there, where, and
+        — where its meaning differs from the glossary's — its own PyTorch and example, then its clashes."""
+        e = hit.entry
+        head = Text.assemble((f" In {view.name} ", "bold reverse"), "  ")
+        if view.written:
+            if view.renamed and e.char:
+                head.append(f"{e.char} is written ")  # DDIM has no ᾱ: it writes α_t
+            else:
+                head.append("written ")
+            head.append(_unicode(view.written), style="bold").append(f"   {view.written}", style="dim italic")
+        else:
+            head.append("not among the symbols of its catalog equations", style="dim")
+        out: list[RenderableType] = [Text(""), head]
+        if view.means_entry:
+            other = self._entry(view.means_entry)
+            named = f"{other.char} “{other.say}”" if other is not None and other.char else view.means_entry
+            said = f"{view.name}'s {_unicode(view.written)}" if view.written else f"{view.name}'s notation"
+            out.append(_indent(Text.assemble((f"{said} is the glossary's ", "dim"), named, (f" ({view.means_entry})", "dim"))))
+        if view.meaning:
+            out.append(_indent(view.meaning))
+        if view.equations:
+            out.append(_indent(Text.assemble(("equations ", "dim"), " · ".join(view.equations))))
+        if view.specific:
+            if view.torch:
+                out.append(Text(f"PyTorch in {view.name}", style="bold"))
+                out.append(_indent(_python(view.torch)))
+            if view.example:
+                out.append(Text(f"Example in {view.name}", style="bold"))
+                out.extend(_example(view.example))
+        for clash in view.clashes:
+            out.append(Text(""))
+            out.extend(self.render_clash(clash, heading="Notation clash"))
+        return out
+
+    def render_forms(self, e) -> list[RenderableType]:
+        """How the catalog papers write the entry's letter (α_t, ᾱ_t, α_{t−1} …) and what each means there."""
+        from paperkit.glossary.paper_view import catalog_forms
+
+        try:
+            forms = catalog_forms(e)
+        except Exception:
+            return []
+        if not forms:
+            return []
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1)
+        for form in forms:
+            for k, use in enumerate(form.uses):
+                grid.add_row(Text(_unicode(form.latex) if k == 0 else "", style="bold"),
+                             Text(self._papers.get(use.paper, use.paper), style="bold"),
+                             Text.assemble(use.meaning, ("  " + " · ".join(use.equations), "dim")))
+        return [Text(""), Text("In the papers", style="bold"), _indent(grid)]
+
+    @staticmethod
+    def _entry(key: str):
+        from paperkit.glossary import glossary
+
+        g = glossary()
+        return g.entries[g.by_key[key]] if key in g.by_key else None
+
     def _entry_clashes(self, e) -> list:
         from paperkit.glossary import clashes_for
 
@@ -427,7 +547,9 @@ class GlossaryScreen(Screen):
         except Exception:
             return []
 
-    def render_clash(self, clash, heading: str = "") -> list[RenderableType]:
+    def render_clash(self, clash, heading: str = "", code: bool = False) -> list[RenderableType]:
+        """A clash: its symbol, note and each paper's meaning, the chosen paper first; ``code`` adds the
+        chosen paper's own PyTorch (the clash list, ``k``, where no entry's panel shows it)."""
         head = Text()
         if heading:
             head.append(heading + "  ", style="bold")
@@ -443,6 +565,9 @@ class GlossaryScreen(Screen):
             name = self._papers.get(paper, paper)
             grid.add_row(Text(name, style="bold reverse" if paper == self.paper else "bold"), Text(meaning))
         out.append(_indent(grid))
+        torch = getattr(clash, "torch", {}).get(self.paper, "") if code and self.paper else ""
+        if torch:
+            out.append(_indent(_python(torch)))
         return out
 
     def _note_text(self, key: str) -> str:
@@ -502,7 +627,7 @@ class GlossaryScreen(Screen):
             parts.append(Text("None: this paper's notation agrees with the other papers of the catalog."))
         for clash in clashes:
             parts.append(Text(""))
-            parts.extend(self.render_clash(clash))
+            parts.extend(self.render_clash(clash, code=True))
         self.showing_clashes = True
         self._detail(Group(*parts))
 
