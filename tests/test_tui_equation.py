@@ -236,7 +236,7 @@ def test_escape_cancels_a_running_demo_and_the_app_stays_responsive(data_dir):
             await pilot.press("s")  # full steps: 1000 ancestral steps, far longer than this test
             assert panel.steps is None
             await pilot.press("r")
-            await until(pilot, lambda: "/1000" in text_of(panel.query_one("#run-status")), what="sampling to start")
+            await until(pilot, lambda: "/1000" in panel.query_one("#run-progress").label, what="sampling to start")
             await pilot.press("escape")
             await until(pilot, lambda: not panel.running, timeout=20, what="the cancel")
             assert panel.state == "cancelled"
@@ -327,7 +327,7 @@ def test_a_demo_process_that_dies_is_one_message_and_the_next_run_works(data_dir
                 panel = screen.query_one(RunPanel)
                 await pilot.press("s")  # full steps: long enough to be killed mid-run
                 await pilot.press("r")
-                await until(pilot, lambda: "/1000" in text_of(panel.query_one("#run-status")), timeout=60,
+                await until(pilot, lambda: "/1000" in panel.query_one("#run-progress").label, timeout=60,
                             what="sampling to start")
                 os.kill(app.demo_runner.info["pid"], signal.SIGKILL)
                 await until(pilot, lambda: not panel.running, timeout=30, what="the failure")
@@ -530,6 +530,12 @@ def test_helpers():
     assert bar_length(None, 10, 30, log=False) == 0 and format_value(5612.3) == "5,612×"
     assert format_seconds(3.5923e-05) == "35.9 µs" and format_seconds(0.66) == "660 ms" and format_seconds(299.5) == "300 s"
     assert fmt(0.123456789) == "0.12346" and fmt(None) == "—" and fmt(3) == "3"
+    from paperkit.tui.widgets.run_progress import eta, format_duration, progress_text
+
+    assert eta(2.0, 50, 200) == 6.0 and eta(1.0, 0, 200) is None and format_duration(75) == "1 min 15 s"
+    line = progress_text(50, 200, "sample 50/200", 2.0, 80).plain
+    assert line.startswith("━") and " 25% sample 50/200 · 2.0 s, ~6.0 s left" in line
+    assert len(progress_text(50, 200, "sample 50/200 (t=750)", 2.0, 30).plain) <= 30  # never wider than the pane
     plots = series_plots({"a": {"x": [1], "y": [2], "plot": "p"}, "b": {"x": [1], "y": [3], "plot": "p"},
                           "c": {"x": [1], "y": [1]}})
     assert list(plots) == ["p", "c"] and [n for n, _ in plots["p"]] == ["a", "b"]

@@ -21,7 +21,7 @@ import time
 from .failures import describe_failure
 from .protocol import read_frame, write_frame
 
-PROGRESS_EVERY_S = 0.05  # at most ~20 progress frames a second
+PROGRESS_EVERY_S = 0.1  # at most ten progress frames a second (the app shows four)
 
 
 class Server:

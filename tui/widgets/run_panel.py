@@ -26,7 +26,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Checkbox, ProgressBar, Select, Static
+from textual.widgets import Button, Checkbox, Select, Static
+
+from .run_progress import RunProgress
 
 from paperkit.runner.failures import describe_failure as describe_error  # plain Python, no torch
 
@@ -176,7 +178,7 @@ class RunPanel(Vertical):
                 yield quick
         yield Static(Text(f"device: auto ({DEVICE_HELP['auto']})"), id="run-device")
         yield Static(Text("ready: r runs it; the result opens full screen"), id="run-status")
-        yield ProgressBar(total=None, show_eta=True, id="run-progress")
+        yield RunProgress(id="run-progress")
         yield Static("", id="run-files")
         view = Button("View result (v)", id="view-button")
         view.tooltip = "Show the last run's result again, full screen"
@@ -241,9 +243,9 @@ class RunPanel(Vertical):
         self._started = time.monotonic()
         self._set_running(True)
         self._set_status("starting…", "")
-        bar = self.query_one("#run-progress", ProgressBar)
-        bar.update(total=None, progress=0)
+        bar = self.query_one("#run-progress", RunProgress)
         bar.add_class("-running")
+        bar.start()
         self.scroll_visible(animate=False)
         self._run_worker(self._run_id, self.spec.name, self.device, self.steps, self._cancel, runner_of(self.app))
         return True
@@ -308,13 +310,12 @@ class RunPanel(Vertical):
     def on_run_panel_progress(self, message: Progress) -> None:
         if message.run_id != self._run_id or not self.running:
             return
-        bar = self.query_one("#run-progress", ProgressBar)
-        bar.update(total=message.total, progress=message.step)
         info = message.info or {}
         stage = info.get("stage", "step")
         extra = ", ".join(f"{k} {v}" for k, v in info.items() if k not in ("demo", "stage") and _short(v))
-        if not self._cancel or not self._cancel.is_set():
-            self._set_status(f"{stage} {message.step}/{message.total}" + (f" ({extra})" if extra else ""), "")
+        label = f"{stage} {message.step}/{message.total}" + (f" ({extra})" if extra else "")
+        # the status line is set when the run starts; progress only repaints its own line (no relayout)
+        self.query_one("#run-progress", RunProgress).show(message.step, message.total, label)
 
     def on_run_panel_status(self, message: Status) -> None:
         if message.run_id not in (self._run_id, -1):
@@ -333,7 +334,9 @@ class RunPanel(Vertical):
         self.state = outcome.state
         self.last_message = outcome.message
         self._set_running(False)
-        self.query_one("#run-progress", ProgressBar).remove_class("-running")
+        bar = self.query_one("#run-progress", RunProgress)
+        bar.stop()
+        bar.remove_class("-running")
         elapsed = time.monotonic() - self._started
         if outcome.state == "done":
             from ..screens.result import RunRecord, files_line, summary_line
@@ -411,7 +414,7 @@ class RunPanel(Vertical):
         self.post_message(self.Status(-1, device=text))
 
 
-PROGRESS_EVERY_S = 0.05  # at most ~20 progress updates a second reach the UI
+PROGRESS_EVERY_S = 0.25  # progress posted to the UI at most four times a second: each costs the demo CPU
 
 
 def _short(value: Any) -> bool:
