@@ -219,8 +219,16 @@ def test_a_run_writes_labelled_figures_and_says_where(data_dir, tmp_path, monkey
             await pilot.press("z")
             await until(pilot, lambda: isinstance(app.screen, FigureScreen), what="the enlarged figure")
             large = app.screen.query_one("#figure-large", FigureView)
-            await pilot.pause()
-            assert large.region.height <= 24 - 2 and sum(s.region.height for s in large.query(".figure-strip")) >= 8
+            await until(pilot, lambda: large.tile_width, what="the enlarged tiles")
+            assert large.tile_width >= figure.tile_width  # enlarging never shrinks the tiles
+            first = large.tile_width
+            await pilot.press("plus", "plus")  # bigger tiles: the figure is rebuilt each time, and scrolls
+            await until(pilot, lambda: app.screen.query("#figure-large") and
+                        app.screen.query_one("#figure-large", FigureView).tile_width > first, what="zooming in")
+            await pilot.press("minus", "minus", "minus")
+            await until(pilot, lambda: 0 < app.screen.query_one("#figure-large", FigureView).tile_width < first,
+                        what="zooming out")
+            assert app.is_running
             await pilot.press("escape", "escape")
             await until(pilot, lambda: app.screen is screen, what="back to the equation")
     run(go())

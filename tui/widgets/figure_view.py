@@ -119,6 +119,7 @@ class FigureView(Widget, can_focus=True):
     FigureView .figure-title { text-style: bold; color: $accent; }
     FigureView:focus .figure-title { text-style: bold reverse; }
     FigureView .figure-caption { color: $text-muted; }
+    FigureView .figure-grid { height: auto; }
     FigureView .figure-cols { height: 1; width: auto; }
     FigureView .figure-col-label { height: 1; color: $text; text-style: bold; content-align: center middle; text-wrap: nowrap; }
     FigureView .figure-row { height: auto; width: auto; }
@@ -127,7 +128,8 @@ class FigureView(Widget, can_focus=True):
     """
 
     def __init__(self, name: str, pil, meta: dict | None = None, *, caption: str = "", path: str | None = None,
-                 max_rows: int | None = None, max_tile: int | None = None, **kwargs):
+                 max_rows: int | None = None, max_tile: int | None = None, tile: int | None = None,
+                 show_caption: bool = True, **kwargs):
         super().__init__(**kwargs)
         self.figure_name = name
         self.pil = pil.convert("RGB")
@@ -136,7 +138,14 @@ class FigureView(Widget, can_focus=True):
         self.path = path
         self.max_rows = max_rows
         self.max_tile = max_tile
+        self.tile = tile  # a fixed tile width in cells (the enlarged view's zoom), else computed
+        self.show_caption = show_caption
         self._built_for: tuple | None = None
+
+    @property
+    def tile_width(self) -> int:
+        """The tile width, in cells, of the tiles on screen now (0 before the first layout)."""
+        return self._built_for[0] if self._built_for else 0
 
     # -- text around the tiles ---------------------------------------------------------------
     @property
@@ -154,8 +163,10 @@ class FigureView(Widget, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.title), classes="figure-title")
-        about = " — ".join(b for b in (self.caption, self.axes_line()) if b)
-        if about:
+        # the axes in words, unless the caption already says what the rows and columns are
+        axes = "" if ("rows" in self.caption and "columns" in self.caption) else self.axes_line()
+        about = " — ".join(b for b in (self.caption, axes) if b)
+        if about and self.show_caption:
             yield Static(Text(about), classes="figure-caption")
         yield Vertical(classes="figure-grid")
         if self.path:
@@ -176,7 +187,8 @@ class FigureView(Widget, can_focus=True):
         if width <= 0:
             return
         label_w = self._label_width()
-        tw = tile_cells(self.grid, label_w, width, self.max_rows, self.max_tile)
+        tw = self.tile or tile_cells(self.grid, label_w, width, self.max_rows, self.max_tile)
+        tw = max(MIN_TILE, min(tw, max(width - label_w, MIN_TILE)))
         key = (tw, label_w, width)
         if key == self._built_for:
             return
