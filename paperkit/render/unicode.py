@@ -16,6 +16,9 @@ from .tables import (
 )
 
 
+TEXT_MODE = {"text", "textrm", "textit", "textbf", "mbox"}  # prose inside maths, unlike \mathrm or \operatorname
+
+
 @dataclass
 class _Tok:
     text: str
@@ -145,7 +148,11 @@ def _macro(node) -> list[_Tok]:
         return [_Tok(_root(_arg_text(args[-1]), index))]
     if name in ACCENTS or name in FONTS or name in PLAIN_TEXT:
         if args:
-            return [_Tok(_apply(name, _arg_text(args[-1])))]
+            text = _apply(name, _arg_text(args[-1]))
+            if name in TEXT_MODE and text.strip():
+                # words set in text: a space where the word meets the maths ("where α", not "whereα")
+                return [_Tok("", "space")] * text[:1].isalnum() + [_Tok(text.strip())] + [_Tok("", "space")] * text[-1:].isalnum()
+            return [_Tok(text)]
         return [_Tok("", "pending:" + name)]
     return [_Tok("\\" + name)]
 
