@@ -102,7 +102,9 @@ class PaperkitCommands(Provider):
                 names = set()
             items.append(Item(f"Equation {e.id}: {e.title}", f"{e.paper} {e.label}", partial(self.app.open_equation, e.id),
                               words(f"{e.id} {e.title} equation eq {e.number}"), names))
-        items += [Item(f"Demo: {spec.title}", spec.description, partial(self._demo, spec),
+        from .widgets.run_panel import describe_spec, quick_steps  # what a run from the app will do: its quick steps
+
+        items += [Item(f"Demo: {spec.title}", describe_spec(spec, quick_steps(spec)), partial(self._demo, spec),
                        words(f"demo {spec.title}"), set(words(spec.description)))
                   for spec in DEMOS.values()]
         items.append(Item("Glossary", "look up any symbol", self.app.open_glossary, ["glossary", "symbols"], {"symbol", "notation", "latex"}))
