@@ -25,7 +25,7 @@ from ..widgets.result_parts import fmt, make_plot, series_plots, to_pil
 from ..widgets.figure_view import FigureView
 
 PLOT_HEIGHT = 20
-MAX_TILE = 24  # cells: a tile at most this wide (12 rows high) in the scrolling view; z enlarges
+MAX_TILE = 16  # cells: a 16-pixel tile at its own resolution in half-blocks (8 rows); z enlarges further
 
 
 @dataclass
