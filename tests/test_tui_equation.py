@@ -583,3 +583,37 @@ def test_opening_an_equation_loads_no_torch(data_dir):
                          env=env)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result == {"ok": True, "loaded": []}
+
+
+def test_footers_of_the_equation_result_and_figure_screens_fit_80_columns(data_dir, tmp_path, monkeypatch):
+    from footer_helpers import footer_keys, settle
+
+    monkeypatch.chdir(tmp_path)
+
+    async def go():
+        app = PaperkitApp(data_dir=data_dir, notes=FakeNotes())
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_equation(app, pilot, "ddpm.4")
+            await settle(pilot)
+            keys = footer_keys(app)
+            assert not keys.cut, keys
+            assert {"esc Back", "r Run", "n Note", "y Symbols"} <= set(keys.visible)
+            assert not any(k.startswith("v ") for k in keys.visible)  # no result to view yet
+            panel = screen.query_one(RunPanel)
+            await pilot.press("r")
+            await until(pilot, lambda: isinstance(app.screen, ResultScreen), timeout=60, what="the result")
+            await settle(pilot)
+            keys = footer_keys(app)
+            assert not keys.cut and {"esc Back", "z Enlarge", "c Copy path"} <= set(keys.visible), keys
+            await pilot.press("z")
+            await until(pilot, lambda: isinstance(app.screen, FigureScreen), what="the enlarged figure")
+            await settle(pilot)
+            keys = footer_keys(app)
+            assert not keys.cut and "esc Back" in keys.visible, keys
+            await pilot.press("escape", "escape")
+            await until(pilot, lambda: app.screen is screen, what="back")
+            await settle(pilot)
+            keys = footer_keys(app)
+            assert not keys.cut and "v Result" in keys.visible, keys  # now there is one
+            assert panel.state == "done"
+    run(go())

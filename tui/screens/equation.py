@@ -40,7 +40,7 @@ class EquationScreen(Screen):
         Binding("v", "view_result", "Result", tooltip="Show the last run's result again, full screen"),
         Binding("n", "edit_notes", "Note", tooltip="Write your note on this equation (ctrl+s saves; l, g, ? still work)"),
         Binding("y", "symbols", "Symbols", tooltip="Go to the symbol list (Enter opens one in the glossary)"),
-        Binding("c", "copy_latex", "Copy LaTeX", tooltip="Copy the equation's LaTeX to the clipboard"),
+        Binding("c", "copy_latex", "Copy LaTeX", show=False, tooltip="Copy the equation's LaTeX to the clipboard"),
         Binding("d", "device", "Device", show=False, tooltip="Choose the device the demo runs on (auto, cpu, cuda, mps)"),
         Binding("s", "quick", "Quick/full steps", show=False, tooltip="Switch between quick and the demo's full step count"),
         Binding("e", "edit_notes", "Edit note", show=False, tooltip="Write your note on this equation (same as n)"),
