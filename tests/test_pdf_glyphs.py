@@ -8,26 +8,11 @@ from __future__ import annotations
 import pytest
 
 from paperkit.pdf import fonts
-from paperkit.pdf.document import open_pdf
 from paperkit.pdf.glyph_text import UNKNOWN, read_blocks
 from paperkit.pdf.layout import combine_accents
-from pdf_paths import REAL_NAMES, real_pdf
+from pdf_paths import REAL_NAMES
 
 UNREADABLE = ("\ufffd", "\uf8ff", "↵", "✏", "✓", "⌘")  # U+FFFD, and what Quartz or raw codes leave
-
-
-@pytest.fixture(scope="module")
-def docs():
-    opened = {}
-
-    def get(name):
-        if name not in opened:
-            opened[name] = open_pdf(real_pdf(name))
-        return opened[name]
-
-    yield get
-    for doc in opened.values():
-        doc.close()
 
 
 @pytest.mark.parametrize("name", REAL_NAMES)

@@ -5,26 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from paperkit.pdf.document import open_pdf
 from paperkit.pdf.identify import arxiv_id, identify
 from paperkit.pdf.index import find_equations, iter_equations
 from paperkit.pdf.outline import heading_outline, outline
 from paperkit.pdf.search import search
-from pdf_paths import REAL_NAMES, REAL_TRUTH, real_pdf
-
-
-@pytest.fixture(scope="module")
-def docs():
-    opened = {}
-
-    def get(name):
-        if name not in opened:
-            opened[name] = open_pdf(real_pdf(name))
-        return opened[name]
-
-    yield get
-    for doc in opened.values():
-        doc.close()
+from pdf_paths import REAL_NAMES, REAL_TRUTH
 
 
 @pytest.mark.parametrize("name", REAL_NAMES)

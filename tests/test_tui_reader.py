@@ -38,6 +38,14 @@ async def on_page(pilot, screen, number: int) -> None:
     await until(pilot, lambda: screen.page_shown == number and screen.page == number, what=f"page {number}", timeout=15.0)
 
 
+async def reader_at(app, pilot, path: Path, number: int):
+    """The reader on ``path``, at page ``number`` once it is shown."""
+    screen = await open_reader(app, pilot, path)
+    screen.go_to_page(number)
+    await on_page(pilot, screen, number)
+    return screen
+
+
 def texts(screen) -> list[str]:
     return [row.text for row in screen.query_one("#page-text").rows]
 
@@ -388,9 +396,7 @@ def test_cfg_page_3_has_no_replacement_character(tmp_path):
     async def scenario():
         app = PaperkitApp(data_dir=tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
-            screen = await open_reader(app, pilot, pdf)
-            screen.go_to_page(3)
-            await on_page(pilot, screen, 3)
+            screen = await reader_at(app, pilot, pdf, 3)
             text = screen.query_one("#page-text")
             assert not any("\ufffd" in row.text for row in text.rows)
             (five,) = [row for row in text.rows if row.first_of_equation]
@@ -434,9 +440,7 @@ def test_equation_image_is_large_at_80_columns(tmp_path):
     async def scenario():
         app = PaperkitApp(data_dir=tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
-            screen = await open_reader(app, pilot, pdf)
-            screen.go_to_page(5)
-            await on_page(pilot, screen, 5)
+            screen = await reader_at(app, pilot, pdf, 5)
             await until(pilot, lambda: screen.source.known_equations(5), what="the page's equations", timeout=15.0)
             await pilot.press("c")
             image = screen.query_one("#page-image")
@@ -460,9 +464,7 @@ def test_zoomed_page_starts_at_the_text_and_pans(tmp_path):
     async def scenario():
         app = PaperkitApp(data_dir=tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
-            screen = await open_reader(app, pilot, pdf)
-            screen.go_to_page(5)
-            await on_page(pilot, screen, 5)
+            screen = await reader_at(app, pilot, pdf, 5)
             image = screen.query_one("#page-image")
             await pilot.press("i")
             await until(pilot, lambda: image.has_picture, what="the page image", timeout=15.0)

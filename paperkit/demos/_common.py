@@ -17,7 +17,6 @@ import torch
 
 from ..diffusion import cfg, ddim_step, ddim_timesteps, predict_x0, rescale_by_norm_ratio, rescale_by_std
 from ..progress import report
-from .plans import T
 from .result import NonFiniteError, grid_meta
 
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 import torch
 
 from ..diffusion import ddim_timesteps, ddpm_step, predict_x0
-from ._common import T, Progress, add_grid, check_finite, generator, randn, readings, saturation
+from ._common import Progress, add_grid, check_finite, generator, randn, readings, saturation
+from .plans import T
 from .plans import ddpm_steps
 from .result import DemoResult
 

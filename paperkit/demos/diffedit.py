@@ -84,7 +84,7 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
     if out_in is not None:
         for i, (r, q) in enumerate(pairs):
             rows[i].update({"input reads": int(out_in[0][i]), "edit reads": int(out_edit[0][i]),
-                            f"p(Q) edit": float(out_edit[1][i, q])})
+                            "p(Q) edit": float(out_edit[1][i, q])})
         result.metrics["source_read_as_source"] = float(sum(int(out_in[0][i]) == r for i, (r, _) in enumerate(pairs)) / len(pairs))
         result.metrics["edit_read_as_query"] = float(sum(int(out_edit[0][i]) == q for i, (_, q) in enumerate(pairs)) / len(pairs))
     result.tables.append({"name": "edits", "title": f"DiffEdit, {steps}-step schedule, r = {opts['encode_ratio']:g}, "

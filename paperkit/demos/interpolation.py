@@ -45,7 +45,7 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
     add_grid(result, "frames", torch.stack([frames_by["lerp"], frames_by["slerp"]], 0),
              title=f"From {a_label} to {b_label}: the class embedding blended by w, same x_T in every frame",
              rows=["lerp", "slerp"], row_title="path", cols=w_labels, col_title=w_title,
-             caption=(f"rows: lerp, slerp; columns: w = " + ", ".join(w_labels) + f" from {a_label} to {b_label}"))
+             caption=("rows: lerp, slerp; columns: w = " + ", ".join(w_labels) + f" from {a_label} to {b_label}"))
     for name, path in paths.items():
         add_grid(result, name, frames_by[name], title=f"{name.capitalize()} from {a_label} to {b_label}, {frames} frames, same x_T",
                  rows=[name], cols=w_labels, col_title=w_title,

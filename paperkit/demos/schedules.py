@@ -14,7 +14,8 @@ from __future__ import annotations
 import torch
 
 from ..diffusion import alpha_bars, cosine_betas, linear_betas, scaled_linear_betas
-from ._common import T, Progress, check_finite
+from ._common import Progress, check_finite
+from .plans import T
 from .result import DemoResult
 
 SCHEDULES = {"linear": linear_betas, "scaled_linear": scaled_linear_betas, "cosine": cosine_betas}

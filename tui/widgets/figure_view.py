@@ -93,7 +93,7 @@ def tile_cells(layout: Layout, label_w: int, width: int, max_rows: int | None = 
     With ``max_rows`` (a figure enlarged to the screen): the widest tile for which the whole
     figure fits ``width`` × ``max_rows``. Never below MIN_TILE.
     """
-    n_c, n_r = len(layout.cols), len(layout.rows)
+    n_c = len(layout.cols)
     room = max(width - label_w, MIN_TILE)
     full = (room - GAP * (n_c - 1)) // n_c
     if max_rows is None:
