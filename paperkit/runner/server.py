@@ -141,20 +141,9 @@ class Server:
 
 def write_figures(result, out_dir: str) -> dict:
     """The run's images as labelled PNGs in ``out_dir`` (the files ``paperkit run`` writes)."""
-    from pathlib import Path
+    from ..demos.figure import write_pngs
 
-    out = Path(out_dir).expanduser()
-    out.mkdir(parents=True, exist_ok=True)
-    try:
-        from ..demos.figure import write_pngs
-    except ImportError:  # figures without labels until the labelled writer is there
-        paths = {}
-        for name in result.images:
-            path = out / f"{name}.png"
-            path.write_bytes(result.png_bytes(name, scale=4))
-            paths[name] = path
-        return paths
-    return write_pngs(result, out)
+    return write_pngs(result, out_dir)
 
 
 def _plain(value) -> bool:

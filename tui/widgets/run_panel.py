@@ -54,13 +54,7 @@ def quick_steps(spec) -> int | None:
 
 def describe_spec(spec, steps: int | None) -> str:
     """What the demo will do at ``steps`` (None: its default), in the registry's words."""
-    describe = getattr(spec, "describe", None)
-    if callable(describe):
-        try:
-            return describe(steps)
-        except Exception:
-            pass
-    return spec.description
+    return spec.describe(steps)
 
 
 def output_dir(demo: str) -> Path:
