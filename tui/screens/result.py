@@ -20,6 +20,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from paperkit.lab.bench import human_seconds as format_seconds  # plain Python: µs, ms or s
+
 from ..widgets.bar_chart import BarChart, Bars
 from ..widgets.result_parts import fmt, make_plot, series_plots, to_pil
 from ..widgets.figure_view import FigureView
@@ -224,17 +226,6 @@ def cell_text(column, value) -> str:
     if (name == "seconds" or name.endswith("_s")) and isinstance(value, (int, float)) and not isinstance(value, bool):
         return format_seconds(float(value))
     return fmt(value)
-
-
-def format_seconds(seconds: float) -> str:
-    """12.2 µs, 3.59 ms, 0.660 s, 299 s — three significant digits in the unit that reads best."""
-    if not math.isfinite(seconds):
-        return fmt(seconds)
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)):
-        if abs(seconds) >= scale or unit == "ns":
-            value = seconds / scale
-            return f"{value:.3g} {unit}" if value < 1000 else f"{value:,.0f} {unit}"
-    return fmt(seconds)
 
 
 def _number(value) -> float | None:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widget import Widget
 
+from paperkit.lab.bench import human_ratio  # plain Python, no torch
+
 COLOURS = ("#5fafff", "#ffaf5f", "#87d787", "#d787d7")
 BLOCKS = " ▏▎▍▌▋▊▉█"
 
@@ -48,13 +50,10 @@ def draw_bar(length: float) -> str:
 
 
 def format_value(value: float | None, unit: str = "×") -> str:
+    """A bar's value as written at its end: speed-ups as the lab's table writes them (``human_ratio``)."""
     if value is None or not math.isfinite(value):
         return "not measured"
-    if value >= 100:
-        return f"{value:,.0f}{unit}"
-    if value >= 10:
-        return f"{value:.1f}{unit}"
-    return f"{value:.2g}{unit}"
+    return human_ratio(value) if unit == "×" else f"{value:.3g}{unit}"
 
 
 def chart_lines(labels: list[str], series: list[Bars], width: int, log: bool, unit: str = "×") -> list[Text]:
