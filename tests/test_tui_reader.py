@@ -38,6 +38,21 @@ async def on_page(pilot, screen, number: int) -> None:
     await until(pilot, lambda: screen.page_shown == number and screen.page == number, what=f"page {number}", timeout=15.0)
 
 
+async def reader_at_equation(pilot, path: Path, index: int):
+    """The reader on ``path`` once indexed, at its ``index``-th numbered equation's page."""
+    from paperkit.tui.screens.reader import ReaderScreen
+
+    app = pilot.app
+    app.open_pdf(path)
+    await until(pilot, lambda: isinstance(app.screen, ReaderScreen), what="the reader", timeout=15.0)
+    screen = app.screen
+    await until(pilot, lambda: screen.equations is not None, what="the index", timeout=30.0)
+    eq = screen.equations[index]
+    screen.go_to_page(eq.page, ("eq", eq))
+    await on_page(pilot, screen, eq.page)
+    return screen
+
+
 async def reader_at(app, pilot, path: Path, number: int):
     """The reader on ``path``, at page ``number`` once it is shown."""
     screen = await open_reader(app, pilot, path)
@@ -540,15 +555,7 @@ def test_reader_snapshot_at_80x24(snap_compare, tmp_path):
     pdf = real_pdf("cfg.pdf")
 
     async def open_page_3(pilot):
-        from paperkit.tui.screens.reader import ReaderScreen
-
-        app = pilot.app
-        app.open_pdf(pdf)
-        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), what="the reader", timeout=15.0)
-        screen = app.screen
-        await until(pilot, lambda: screen.equations is not None, what="the index", timeout=30.0)
-        screen.go_to_page(3, ("eq", screen.equations[4]))
-        await on_page(pilot, screen, 3)
+        await reader_at_equation(pilot, pdf, 4)
         await settle(pilot)
 
     assert snap_compare(PaperkitApp(data_dir=tmp_path), terminal_size=(80, 24), run_before=open_page_3)
@@ -560,15 +567,7 @@ def test_equation_image_snapshot_at_80x24(snap_compare, tmp_path):
     pdf = real_pdf("cfg.pdf")
 
     async def open_crop(pilot):
-        from paperkit.tui.screens.reader import ReaderScreen
-
-        app = pilot.app
-        app.open_pdf(pdf)
-        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), what="the reader", timeout=15.0)
-        screen = app.screen
-        await until(pilot, lambda: screen.equations is not None, what="the index", timeout=30.0)
-        screen.go_to_page(5, ("eq", screen.equations[5]))
-        await on_page(pilot, screen, 5)
+        screen = await reader_at_equation(pilot, pdf, 5)
         await pilot.press("c")
         image = screen.query_one("#page-image")
         await until(pilot, lambda: image.equation and image.has_picture and image._equation_widget.children,
