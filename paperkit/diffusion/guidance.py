@@ -84,3 +84,45 @@ def _per_sample(scale, like: torch.Tensor):
         return scale
     scale = torch.as_tensor(scale, device=like.device, dtype=like.dtype)
     return scale.reshape(-1, *([1] * (like.ndim - 1))) if scale.ndim == 1 else scale
+
+
+class NormRatio:
+    """A rescale rule for ``sample``: ``rescale_by_norm_ratio`` against the conditional ε
+    (``lesson11.norm_rescale``)."""
+
+    name = "norm"
+
+    def __call__(self, eps_cfg: torch.Tensor, eps_cond: torch.Tensor, eps_uncond: torch.Tensor) -> torch.Tensor:
+        return rescale_by_norm_ratio(eps_cfg, eps_cond)
+
+    def __repr__(self) -> str:
+        return "NormRatio()"
+
+
+class StdRescale:
+    """A rescale rule for ``sample``: Lin et al.'s ``rescale_by_std`` with φ (``lesson11.guidance_rescale``);
+    diffusers' ``guidance_rescale=φ``."""
+
+    name = "std"
+
+    def __init__(self, phi: float = 0.7):
+        if not 0 <= phi <= 1:
+            raise ValueError(f"φ must be in [0, 1], got {phi!r}")
+        self.phi = float(phi)
+
+    def __call__(self, eps_cfg: torch.Tensor, eps_cond: torch.Tensor, eps_uncond: torch.Tensor) -> torch.Tensor:
+        return rescale_by_std(eps_cfg, eps_cond, self.phi)
+
+    def __repr__(self) -> str:
+        return f"StdRescale(phi={self.phi:g})"
+
+
+def rescale_rule(name: str | None, phi: float = 0.7):
+    """"norm" → ``NormRatio()``, "std" → ``StdRescale(phi)``, None → None."""
+    if name is None:
+        return None
+    if name == "norm":
+        return NormRatio()
+    if name == "std":
+        return StdRescale(phi)
+    raise ValueError(f"rescale must be None, 'norm' or 'std', got {name!r}")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import torch
 
+from ..diffusion.noise_schedule import NoiseSchedule
 from ..errors import UserError
 
 #: The sub-folders a Stable Diffusion pipeline folder must have for ``from_folder``.
@@ -40,8 +41,12 @@ class StableDiffusionModel:
         self.tokenizer = pipeline.tokenizer
         self.scheduler = pipeline.scheduler
         config = self.scheduler.config
-        self.alpha_bars = self.scheduler.alphas_cumprod.detach().to("cpu", torch.float64).clone()
-        self.steps_offset = int(getattr(config, "steps_offset", 0) or 0)
+        try:
+            self.schedule = NoiseSchedule.from_scheduler(self.scheduler)
+        except ValueError as exc:
+            raise UserError(f"unsupported scheduler config: {exc}") from exc
+        self.alpha_bars = self.schedule.alpha_bars
+        self.steps_offset = self.schedule.steps_offset
         self.prediction_type = getattr(config, "prediction_type", "epsilon") or "epsilon"
         if self.prediction_type not in ("epsilon", "v_prediction", "sample"):
             raise UserError(f"unsupported prediction type {self.prediction_type!r} in the scheduler's config")
@@ -107,6 +112,28 @@ class StableDiffusionModel:
         """The native image side in pixels: latent side × the VAE's down-scaling factor."""
         return self.latent_size * self.vae_scale_factor
 
+    # -- what the demos ask of any model (``paperkit.models.protocol``) ----------------------------
+
+    text_to_image = True
+    name = "Stable Diffusion"
+
+    def latent_shape(self, batch: int) -> tuple[int, ...]:
+        """The shape of x_T for ``batch`` samples: (B, 4, h, w) latents at the UNet's native size."""
+        return (int(batch), int(self.unet.config.in_channels), self.latent_size, self.latent_size)
+
+    def prompt_embedding(self, prompts) -> torch.Tensor:
+        """Prompts → CLIP hidden states (B, 77, D): what prompt interpolation blends."""
+        return self.encode_prompt(list(prompts))
+
+    def to_pixels(self, x: torch.Tensor) -> torch.Tensor:
+        """Latents → pixels in [−1, 1], (B, 3, H, W), float32, decoded by the VAE one image at a time
+        (peak memory of one decode, whatever the batch)."""
+        return torch.cat([self.decode_image(z[None], clamp=False).float() for z in x])
+
+    def from_pixels(self, pixels: torch.Tensor) -> torch.Tensor:
+        """Pixels in [−1, 1], (B, 3, H, W) → latents (the VAE posterior's mean), in the UNet's dtype."""
+        return self.encode_image(pixels).to(self.dtype)
+
     # -- text -------------------------------------------------------------------------------------
 
     @torch.no_grad()
@@ -168,11 +195,12 @@ class StableDiffusionModel:
         return (z - shift) * self.vae.config.scaling_factor
 
     @torch.no_grad()
-    def decode_image(self, latents: torch.Tensor) -> torch.Tensor:
-        """Pixels in [−1, 1] from latents: D(z / s), clamped."""
+    def decode_image(self, latents: torch.Tensor, clamp: bool = True) -> torch.Tensor:
+        """Pixels from latents: D(z / s), clamped to [−1, 1] unless ``clamp=False`` (to measure saturation)."""
         shift = getattr(self.vae.config, "shift_factor", None) or 0.0
         z = latents.to(device=self.vae.device, dtype=self.vae.dtype) / self.vae.config.scaling_factor + shift
-        return self.vae.decode(z).sample.clamp(-1, 1)
+        out = self.vae.decode(z).sample
+        return out.clamp(-1, 1) if clamp else out
 
     def __repr__(self) -> str:
         return (
