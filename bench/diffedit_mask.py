@@ -48,8 +48,8 @@ def main(argv=None) -> int:
 
     def mask(ref, query):
         return diffedit_mask(
-            model, x0, ref, query, model.alpha_bars, n=args.n, strength=settings["strength"],
-            steps=settings["steps"], offset=model.steps_offset, guidance_scale=settings["guidance"],
+            model, x0, ref, query, n=args.n, strength=settings["strength"],
+            steps=settings["steps"], guidance_scale=settings["guidance"],
             rescale="clamp_mean", clamp_ratio=settings["ratio"], generator=torch.Generator().manual_seed(args.seed),
         )
 

@@ -56,8 +56,8 @@ def exact_edit_pipe(tiny_pipe):  # noqa: F811
 
 def our_mask(model, x0, source, target, seed, rescale):
     return diffedit_mask(
-        model, x0, model.encode_prompt(source), model.encode_prompt(target), model.alpha_bars,
-        n=N, strength=STRENGTH, steps=STEPS, offset=model.steps_offset, guidance_scale=GUIDANCE,
+        model, x0, model.encode_prompt(source), model.encode_prompt(target),
+        n=N, strength=STRENGTH, steps=STEPS, guidance_scale=GUIDANCE,
         rescale=rescale, clamp_ratio=3.0, generator=torch.Generator().manual_seed(seed),
     )
 
@@ -119,8 +119,7 @@ def test_encode_matches_invert(tiny_model, exact_edit_pipe):  # noqa: F811
         prompt="", image=x0.clone(), num_inference_steps=STEPS, inpaint_strength=ratio, guidance_scale=1.0
     )
     theirs = out.latents[0].flip(0)  # diffusers returns the trajectory most-noised first
-    enc = diffedit_encode(tiny_model, x0, tiny_model.alpha_bars, encode_ratio=ratio, steps=STEPS,
-                          offset=tiny_model.steps_offset)
+    enc = diffedit_encode(tiny_model, x0, encode_ratio=ratio, steps=STEPS)
     inverse = exact_edit_pipe.inverse_scheduler
     assert enc.timesteps[1:] == inverse.timesteps[: int(STEPS * ratio)].tolist()
     ours = torch.cat(enc.xs[1:])
@@ -143,7 +142,7 @@ def test_encode_first_step_vs_set_alpha_to_one_false(tiny_model, edit_pipe):  # 
     t1 = tiny_model.steps_offset
     eps = tiny_model.eps(x0, t1, tiny_model.null_cond)
     torch.testing.assert_close(theirs_first, ddim_invert_step(x0, eps, ab[0], ab[t1]), atol=1e-5, rtol=1e-5)
-    ours_first = diffedit_encode(tiny_model, x0, ab, encode_ratio=1 / STEPS, steps=STEPS, offset=t1).x_r
+    ours_first = diffedit_encode(tiny_model, x0, encode_ratio=1 / STEPS, steps=STEPS).x_r  # its one step: to t1
     torch.testing.assert_close(ours_first, ddim_invert_step(x0, eps, 1.0, ab[t1]), atol=1e-6, rtol=1e-6)
     assert float((ours_first - theirs_first).abs().max()) > 1e-3
 
@@ -153,8 +152,7 @@ def encoded(tiny_model, exact_edit_pipe):  # noqa: F811
     x0 = latents(7)
     inv = exact_edit_pipe.invert(prompt="", image=x0.clone(), num_inference_steps=STEPS, inpaint_strength=0.8,
                                  guidance_scale=1.0).latents
-    enc = diffedit_encode(tiny_model, x0, tiny_model.alpha_bars, encode_ratio=0.8, steps=STEPS,
-                          offset=tiny_model.steps_offset)
+    enc = diffedit_encode(tiny_model, x0, encode_ratio=0.8, steps=STEPS)
     return x0, inv, enc
 
 
@@ -165,7 +163,7 @@ def _decode_both(tiny_model, exact_edit_pipe, encoded, mask):  # noqa: F811
         prompt=prompt, mask_image=mask[:, None].clone(), image_latents=inv, inpaint_strength=0.8,
         num_inference_steps=STEPS, guidance_scale=GUIDANCE, output_type="latent",
     ).images
-    ours = diffedit_decode(tiny_model, enc, mask, tiny_model.encode_prompt(prompt), tiny_model.alpha_bars,
+    ours = diffedit_decode(tiny_model, enc, mask, tiny_model.encode_prompt(prompt),
                            guidance_scale=GUIDANCE, null_cond=tiny_model.null_cond)
     return x0, inv, ours, theirs
 

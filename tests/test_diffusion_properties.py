@@ -145,6 +145,7 @@ class RegionModel:
     """ε depends on the condition only inside a known square, so DiffEdit's mask must find it."""
 
     null_cond = torch.tensor([0])
+    alpha_bars = alpha_bars(linear_betas())
 
     def __init__(self):
         self.region = torch.zeros(1, 1, 16, 16)
@@ -159,64 +160,63 @@ class RegionModel:
 
 def test_diffedit_mask_finds_the_region_where_the_condition_matters():
     model = RegionModel()
-    ab = alpha_bars(linear_betas())
     x0 = randn(1, 3, 16, 16)
     g = torch.Generator().manual_seed(0)
     for rescale in ("minmax", "clamp_mean"):
-        mask = diffedit_mask(model, x0, torch.tensor([1]), torch.tensor([3]), ab, rescale=rescale, generator=g)
+        mask = diffedit_mask(model, x0, torch.tensor([1]), torch.tensor([3]), rescale=rescale, generator=g)
         assert mask.shape == (1, 16, 16)
         torch.testing.assert_close(mask[0], model.region[0, 0])
-    guided = diffedit_mask(model, x0, torch.tensor([1]), torch.tensor([3]), ab, guidance_scale=7.5, generator=g)
+    guided = diffedit_mask(model, x0, torch.tensor([1]), torch.tensor([3]), guidance_scale=7.5, generator=g)
     torch.testing.assert_close(guided[0], model.region[0, 0])
     with pytest.raises(ValueError):
-        diffedit_mask(model, x0, torch.tensor([1]), torch.tensor([3]), ab, n=0)
+        diffedit_mask(model, x0, torch.tensor([1]), torch.tensor([3]), n=0)
     with pytest.raises(ValueError):
-        diffedit_mask(model, x0, torch.tensor([1]), torch.tensor([3]), ab, strength=1.5)
+        diffedit_mask(model, x0, torch.tensor([1]), torch.tensor([3]), strength=1.5)
     with pytest.raises(ValueError):
-        diffedit_mask(model, x0, torch.tensor([1]), torch.tensor([3]), ab, strength=0.01, steps=50)
+        diffedit_mask(model, x0, torch.tensor([1]), torch.tensor([3]), strength=0.01, steps=50)
 
 
 def test_diffedit_mask_batches_noise_draws_in_one_model_call():
     model = RegionModel()
-    diffedit_mask(model, randn(2, 3, 16, 16), torch.tensor([1]), torch.tensor([2]), alpha_bars(linear_betas()), n=10)
+    diffedit_mask(model, randn(2, 3, 16, 16), torch.tensor([1]), torch.tensor([2]), n=10)
     assert model.calls == 1
 
 
 def test_masked_decoding_keeps_the_input_outside_the_mask():
     model = RegionModel()
-    ab = alpha_bars(linear_betas())
     x0 = randn(1, 3, 16, 16)
-    enc = diffedit_encode(model, x0, ab, encode_ratio=0.5, steps=20)
+    enc = diffedit_encode(model, x0, encode_ratio=0.5, steps=20)
     assert isinstance(enc, DDIMEncoding) and len(enc.xs) == 11 and enc.timesteps[0] == -1
     mask = model.region[0]
-    out = diffedit_decode(model, enc, mask, torch.tensor([5]), ab, guidance_scale=3.0)
+    out = diffedit_decode(model, enc, mask, torch.tensor([5]), guidance_scale=3.0)
     outside = (1 - mask).bool().expand_as(out[0])
     torch.testing.assert_close(out[0][outside], x0[0][outside], atol=1e-5, rtol=1e-5)
     assert (out[0][~outside] - x0[0][~outside]).abs().max() > 0.1  # the edit changed the inside
-    empty = diffedit_decode(model, enc, torch.zeros(16, 16), torch.tensor([5]), ab)
+    empty = diffedit_decode(model, enc, torch.zeros(16, 16), torch.tensor([5]))
     torch.testing.assert_close(empty, x0, atol=1e-5, rtol=1e-5)
 
 
 def test_encoding_reports_progress_and_stops_when_cancelled():
-    model, ab, x0 = RegionModel(), alpha_bars(linear_betas()), randn(1, 3, 16, 16)
+    model, x0 = RegionModel(), randn(1, 3, 16, 16)
     seen = []
-    diffedit_encode(model, x0, ab, encode_ratio=0.5, steps=10, callback=lambda i, n, info: seen.append((i, n, info["stage"])))
+    diffedit_encode(model, x0, encode_ratio=0.5, steps=10, callback=lambda i, n, info: seen.append((i, n, info["stage"])))
     assert seen == [(i, 5, "encode") for i in range(1, 6)]
     cancel = threading.Event()
     cancel.set()
     with pytest.raises(Cancelled):
-        diffedit_encode(model, x0, ab, encode_ratio=0.5, steps=10, cancel=cancel)
+        diffedit_encode(model, x0, encode_ratio=0.5, steps=10, cancel=cancel)
     assert model.calls == 5 + 1  # stopped after the first step
 
 
 def test_guidance_without_a_null_condition_is_a_clear_error():
     class NoNull:
+        alpha_bars = alpha_bars(linear_betas())
+
         def eps(self, x, t, c):
             return x
 
-    ab = alpha_bars(linear_betas())
-    enc = diffedit_encode(NoNull(), randn(1, 1, 4, 4), ab, steps=10, cond=torch.tensor([0]))
+    enc = diffedit_encode(NoNull(), randn(1, 1, 4, 4), steps=10, cond=torch.tensor([0]))
     with pytest.raises(ValueError, match="unconditional"):
-        diffedit_decode(NoNull(), enc, torch.ones(4, 4), torch.tensor([2]), ab, guidance_scale=2.0)
+        diffedit_decode(NoNull(), enc, torch.ones(4, 4), torch.tensor([2]), guidance_scale=2.0)
     # the mask needs none: the unconditional prediction cancels out of the difference map
-    assert diffedit_mask(NoNull(), randn(1, 1, 4, 4), torch.tensor([1]), torch.tensor([2]), ab, guidance_scale=2.0).shape == (1, 4, 4)
+    assert diffedit_mask(NoNull(), randn(1, 1, 4, 4), torch.tensor([1]), torch.tensor([2]), guidance_scale=2.0).shape == (1, 4, 4)

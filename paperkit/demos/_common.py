@@ -1,5 +1,5 @@
 """What the demos share: seeded noise, progress, NaN checks, image grids, real digits, the classifier,
-and one guided DDIM sampling loop.
+what a demo's columns are (prompts or digits), and the demos' way into ``paperkit.diffusion.sample``.
 
 Randomness rule (see ``paperkit.demos``): every draw comes from a CPU ``torch.Generator`` seeded with
 the demo's seed and is then moved to the device. The same seed therefore gives the same noise on
@@ -15,7 +15,7 @@ from typing import Sequence
 import numpy as np
 import torch
 
-from ..diffusion import cfg, ddim_step, ddim_timesteps, predict_x0, rescale_by_norm_ratio, rescale_by_std
+from ..diffusion import Guidance, Step, predict_x0, rescale_rule, sample
 from ..progress import report
 from .result import NonFiniteError, grid_meta
 
@@ -61,7 +61,8 @@ def to_uint8(x: torch.Tensor) -> np.ndarray:
 
 
 def grid(x: torch.Tensor, ncol: int | None = None, pad: int = 1) -> np.ndarray:
-    """A (N, 1, H, W) batch — or (R, C, 1, H, W) rows × columns — as one uint8 image (H, W)."""
+    """A (N, C, H, W) batch — or (R, K, C, H, W) rows × columns — as one uint8 image: (H', W') for one
+    channel (the digits), (H', W', 3) for three (Stable Diffusion's pixels)."""
     x = x.detach()
     if x.ndim == 4:
         n = x.shape[0]
@@ -69,20 +70,22 @@ def grid(x: torch.Tensor, ncol: int | None = None, pad: int = 1) -> np.ndarray:
         nrow = -(-n // ncol)
         blank = torch.full((nrow * ncol - n, *x.shape[1:]), -1.0, dtype=x.dtype, device=x.device)
         x = torch.cat([x, blank]).reshape(nrow, ncol, *x.shape[1:])
-    R, C, _, H, W = x.shape
-    tiles = to_uint8(x[:, :, 0])  # (R, C, H, W)
-    out = np.full((R * (H + pad) - pad, C * (W + pad) - pad), PAD_VALUE, dtype=np.uint8)
+    R, C, ch, H, W = x.shape
+    if ch not in (1, 3):
+        raise ValueError(f"a grid tile has 1 or 3 channels, got {ch}")
+    tiles = to_uint8(x).transpose(0, 1, 3, 4, 2)  # (R, C, H, W, ch)
+    out = np.full((R * (H + pad) - pad, C * (W + pad) - pad, ch), PAD_VALUE, dtype=np.uint8)
     for r in range(R):
         for c in range(C):
             out[r * (H + pad): r * (H + pad) + H, c * (W + pad): c * (W + pad) + W] = tiles[r, c]
-    return out
+    return out[..., 0] if ch == 1 else out
 
 
 def add_grid(result, name: str, x: torch.Tensor, *, title: str, rows: Sequence, cols: Sequence,
              row_title: str = "", col_title: str = "", caption: str | None = None, pad: int = 1) -> np.ndarray:
     """Put ``x`` in ``result`` as the grid image ``name``, with its labels (``result.grids[name]``).
 
-    ``x`` is (R, C, 1, H, W) — rows × columns — or (N, 1, H, W), one row. ``rows``/``cols`` label each
+    ``x`` is (R, K, C, H, W) — rows × columns of C = 1 or 3 channel tiles — or (N, C, H, W), one row. ``rows``/``cols`` label each
     row/column (what the demo stacked along that axis, in that order); a count that does not match the
     tensor's raises, so a label cannot drift from its tile. ``title`` is the figure's one line;
     ``caption`` (default: the title) the one-line description in ``result.captions``.
@@ -90,14 +93,14 @@ def add_grid(result, name: str, x: torch.Tensor, *, title: str, rows: Sequence, 
     if x.ndim == 4:
         x = x.unsqueeze(0)
     if x.ndim != 5:
-        raise ValueError(f"image {name!r}: expected (R, C, 1, H, W) or (N, 1, H, W), got {tuple(x.shape)}")
+        raise ValueError(f"image {name!r}: expected (R, K, C, H, W) or (N, C, H, W), got {tuple(x.shape)}")
     R, C, _, H, W = x.shape
     if len(rows) != R or len(cols) != C:
         raise ValueError(f"image {name!r}: {len(rows)} row and {len(cols)} column labels for {R} × {C} tiles")
     image = grid(x, pad=pad)
     meta = grid_meta(title=title, rows=rows, cols=cols, tile=(H, W), pad=pad, row_title=row_title,
                      col_title=col_title, pad_value=PAD_VALUE)
-    assert tuple(meta["shape"]) == image.shape, (meta["shape"], image.shape)
+    assert tuple(meta["shape"]) == image.shape[:2], (meta["shape"], image.shape)
     result.images[name] = image
     result.grids[name] = meta
     result.captions[name] = caption or title
@@ -177,8 +180,11 @@ def classify(images: torch.Tensor) -> tuple[np.ndarray, np.ndarray] | None:
     return np.asarray(labels.cpu()), np.asarray(probs.float().cpu())
 
 
-def readings(images: torch.Tensor, targets: Sequence[int]) -> dict | None:
-    """Classifier accuracy against ``targets`` and the mean probability of the target class."""
+def readings(images: torch.Tensor, targets: Sequence[int] | None) -> dict | None:
+    """Classifier accuracy against ``targets`` and the mean probability of the target class (None when
+    there are no targets — a text-to-image model's samples — or no classifier)."""
+    if targets is None:
+        return None
     out = classify(images)
     if out is None:
         return None
@@ -189,69 +195,81 @@ def readings(images: torch.Tensor, targets: Sequence[int]) -> dict | None:
             "confidence": float(conf.mean()), "target_probs": conf.tolist()}
 
 
+# -- subjects: what the columns of a sampling demo are -----------------------------------------------
+#: Stable Diffusion's prompt when none is given: the one lesson 9–11 sample first.
+DEFAULT_PROMPTS = ("a photograph of an astronaut riding a horse",)
+
+
+def subjects(model, prompts: Sequence[str] | None, classes: Sequence[int], device):
+    """The columns of a sampling demo: (labels, cond, column title, classifier targets or None).
+
+    - a text-to-image model: one column per prompt (``DEFAULT_PROMPTS`` when none), cond = its text
+      embeddings, no classifier;
+    - the digits model: one column per class — the digits the prompts name ("3", "three") when
+      given, else ``classes`` — cond = the labels, scored by the digits classifier.
+    """
+    if getattr(model, "text_to_image", False):
+        prompts = [str(p) for p in (prompts or DEFAULT_PROMPTS)]
+        if not all(p.strip() for p in prompts):
+            raise ValueError("a prompt is empty: give each --prompt some text")
+        return prompts, model.encode_prompt(prompts), "prompt", None
+    if prompts:
+        classes = [int(c) for c in model.encode_prompt(list(prompts)).tolist()]
+    classes = list(map(int, classes))
+    return classes, torch.tensor(classes, device=device), "digit", classes
+
+
+def subject_settings(cols: Sequence, targets) -> dict:
+    """The columns for ``DemoResult.settings``: ``{"classes": …}`` for digits, ``{"prompts": …}`` for text."""
+    return {"classes": list(cols)} if targets is not None else {"prompts": list(cols)}
+
+
+def start_noise(model, batch: int, gen: torch.Generator, device) -> torch.Tensor:
+    """x_T for ``batch`` samples in the model's space and dtype, from the demo's CPU generator."""
+    return randn(model.latent_shape(batch), gen, device).to(getattr(model, "dtype", torch.float32))
+
+
+def pixels(model, x: torch.Tensor) -> torch.Tensor:
+    """Samples as pixels in [−1, 1] (not clipped), float32: decoded by the VAE for a latent model."""
+    to_pixels = getattr(model, "to_pixels", None)
+    return (to_pixels(x) if to_pixels is not None else x).float()
+
+
 # -- sampling --------------------------------------------------------------------------------------
-def null_like(model, cond: torch.Tensor) -> torch.Tensor:
-    """The unconditional input matching ``cond``: the null label, or its embedding for (B, D) embeddings."""
-    null = model.null_cond
-    return model.embed(null) if cond.is_floating_point() else null
-
-
-def guided_eps(model, x: torch.Tensor, t: int, cond: torch.Tensor, null: torch.Tensor, scale: float,
-               rescale: str | None = None, phi: float = 0.7, norms: list | None = None) -> torch.Tensor:
-    """ε̃ for one step: ``cfg.6`` with the unconditional and conditional predictions in one batched call,
-    then optionally ``rescale_by_norm_ratio`` (ref: the conditional ε; ``lesson11.norm_rescale``) or
-    ``rescale_by_std`` (φ; ``lesson11.guidance_rescale``). Scale 1 needs only the conditional model and
-    scale 0 only the unconditional one (without rescaling). ``norms``, when given, collects per step
-    the batch means of ‖ε̃‖/‖ε_c‖ before and after rescaling (guided steps only)."""
-    B = x.shape[0]
-    if rescale is None and scale == 1.0:
-        return model.eps(x, t, cond)
-    if rescale is None and scale == 0.0:
-        return model.eps(x, t, null.expand(B, *null.shape[1:]))
-    conds = torch.cat([null.expand(B, *null.shape[1:]), cond.expand(B, *cond.shape[1:])])
-    eps_uncond, eps_cond = model.eps(torch.cat([x, x]), t, conds).chunk(2)
-    eps_cfg = eps = cfg(eps_uncond, eps_cond, scale)
-    if rescale == "norm":
-        eps = rescale_by_norm_ratio(eps_cfg, eps_cond)
-    elif rescale == "std":
-        eps = rescale_by_std(eps_cfg, eps_cond, phi)
-    elif rescale is not None:
-        raise ValueError(f"rescale must be None, 'norm' or 'std', got {rescale!r}")
-    if norms is not None:
-        norm_c = eps_cond.flatten(1).norm(dim=1)
-        norms.append(torch.stack([(eps_cfg.flatten(1).norm(dim=1) / norm_c).mean(), (eps.flatten(1).norm(dim=1) / norm_c).mean()]))
-    return eps
-
-
 def ddim_sample(model, x_T: torch.Tensor, cond: torch.Tensor, *, steps: int, progress: Progress,
                 eta: float = 0.0, scales: float | Sequence[float] = 1.0, rescale: str | None = None,
                 phi: float = 0.7, gen: torch.Generator | None = None, stage: str = "sample",
-                record: Sequence[int] = (), norms: list | None = None) -> tuple[torch.Tensor, dict[int, tuple[torch.Tensor, torch.Tensor]]]:
-    """DDIM (``ddim.12`` with σ_t(η) of ``ddim.16``) on the leading sub-sequence τ (``ddim.subsequence``).
+                record: Sequence[int] = (), norms: list | None = None, sampler: str = "ddim",
+                variance: str = "beta_tilde") -> tuple[torch.Tensor, dict[int, tuple[torch.Tensor, torch.Tensor]]]:
+    """``paperkit.diffusion.sample`` with the demo's progress counter, a NaN check after every step
+    and what the demos record. DDIM (``ddim.12``, σ_t(η) of ``ddim.16``) on the model's sub-sequence.
 
-    ``scales`` is one guidance scale or one per step (``lesson11.decreasing_guidance``). η > 0 draws
-    its noise from ``gen`` (CPU). ``record`` lists step indices whose (x_t, x̂_0) are kept; ``norms``
-    collects ‖ε̃‖/‖ε_c‖ per guided step (see ``guided_eps``). Returns
-    (x_0, recorded); x_0 is not clipped, so saturation can be measured.
+    ``scales`` is one guidance scale or one per step (``lesson11.decreasing_guidance``); ``rescale``
+    "norm" or "std" (φ) rescales the guided ε (``lesson11.norm_rescale``, ``lesson11.guidance_rescale``).
+    η > 0 draws its noise from ``gen`` (CPU). ``record`` lists step indices whose (x_t, x̂_0) are kept;
+    ``norms`` collects per guided step the batch means of ‖ε̃‖/‖ε_c‖ before and after rescaling.
+    Returns (x_0, recorded); x_0 is not clipped, so saturation can be measured.
     """
-    ab = model.alpha_bars
-    taus = ddim_timesteps(len(ab), steps, "leading").tolist()
-    ab_t = ab[taus].tolist()
-    ab_prev = ab_t[1:] + [1.0]
-    scale_list = [float(scales)] * len(taus) if isinstance(scales, (int, float)) else [float(s) for s in scales]
-    if len(scale_list) != len(taus):
-        raise ValueError(f"{len(scale_list)} guidance scales for {len(taus)} steps")
-    if eta and gen is None:
-        raise ValueError("η > 0 needs the demo's generator: its noise must be seeded")
-    null = null_like(model, cond)
-    x, recorded, keep = x_T, {}, set(record)
-    for i, (t, a_t, a_prev, s) in enumerate(zip(taus, ab_t, ab_prev, scale_list)):
-        eps = guided_eps(model, x, t, cond, null, s, rescale, phi, norms)
-        if i in keep:
-            recorded[i] = (x, predict_x0(x, eps, a_t))
-        noise = randn(x.shape, gen, x.device) if eta else None
-        x = ddim_step(x, eps, a_t, a_prev, eta=eta, noise=noise)
-        where = f"{stage} step {i + 1}/{len(taus)} (t={t})"
-        check_finite(x, progress.demo, where)
+    if (eta or sampler == "ddpm") and gen is None:
+        raise ValueError("a stochastic sampler needs the demo's generator: its noise must be seeded")
+    rule = rescale_rule(rescale, phi)
+    schedule = scales if not isinstance(scales, (int, float)) else None
+    recorded, keep = {}, set(record)
+
+    def observe(step: Step) -> None:
+        if step.i in keep:
+            recorded[step.i] = (step.x_t, predict_x0(step.x_t, step.eps, step.alpha_bar_t))
+        if norms is not None and step.eps_cfg is not None:
+            norm_c = step.eps_cond.flatten(1).float().norm(dim=1)
+            norms.append(torch.stack([(step.eps_cfg.flatten(1).float().norm(dim=1) / norm_c).mean(),
+                                      (step.eps.flatten(1).float().norm(dim=1) / norm_c).mean()]))
+
+    def checked(i: int, t: int, x: torch.Tensor) -> None:
+        check_finite(x, progress.demo, f"{stage} step {i + 1}/{steps} (t={t})")
         progress.tick(stage=stage, t=t)
-    return x, recorded
+
+    x0 = sample(model, x_T, cond, steps=steps, sampler=sampler, eta=eta,
+                guidance_scale=float(scales) if schedule is None else 1.0,
+                guidance=Guidance(schedule=schedule, rescale=rule), generator=gen,
+                observe=observe if (keep or norms is not None) else None, after_step=checked, variance=variance)
+    return x0, recorded

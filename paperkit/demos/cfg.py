@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import torch
 
-from ._common import Progress, add_grid, ddim_sample, generator, randn, readings, saturation
+from ._common import (Progress, add_grid, ddim_sample, generator, pixels, readings, saturation, start_noise, subject_settings,
+                      subjects)
 from .plans import sampling_steps
 from .result import DemoResult
 
@@ -20,29 +21,30 @@ CLASSES = tuple(range(10))
 
 
 def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callback=None, cancel=None,
-        scales=SCALES, classes=CLASSES) -> DemoResult:
+        scales=SCALES, classes=CLASSES, prompts=None) -> DemoResult:
     steps = sampling_steps(steps)
     progress = Progress("cfg", steps * len(scales), callback, cancel)
     gen = generator(seed)
-    cond = torch.tensor(list(classes), device=device)
-    x_T = randn((len(classes), model.channels, model.image_size, model.image_size), gen, device)
+    cols, cond, col_title, targets = subjects(model, prompts, classes, device)
+    x_T = start_noise(model, len(cols), gen, device)
     rows, samples = [], []
     for s in scales:
         x0, _ = ddim_sample(model, x_T, cond, steps=steps, scales=float(s), progress=progress, stage=f"scale {s:g}")
+        x0 = pixels(model, x0)
         samples.append(x0)
         stats = saturation(x0)
         row = {"scale": float(s), "clipped": stats["clipped"], "mean |x|": stats["mean_abs"], "max |x|": stats["max_abs"]}
-        scored = readings(x0, classes)
+        scored = readings(x0, targets)
         if scored is not None:
             row.update({"accuracy": scored["accuracy"], "confidence": scored["confidence"]})
         rows.append(row)
     result = DemoResult("cfg", settings={"seed": seed, "device": str(device), "steps": steps,
-                                         "scales": list(map(float, scales)), "classes": list(map(int, classes))})
+                                         "scales": list(map(float, scales)), **subject_settings(cols, targets)})
     add_grid(result, "sweep", torch.stack(samples, 0),
-             title=f"Classifier-free guidance: ε_u + s (ε_c − ε_u), DDIM {steps} steps, same x_T per digit",
-             rows=[f"{s:g}" for s in scales], row_title="scale s", cols=list(map(int, classes)), col_title="digit",
+             title=f"Classifier-free guidance: ε_u + s (ε_c − ε_u), DDIM {steps} steps, same x_T per {col_title}",
+             rows=[f"{s:g}" for s in scales], row_title="scale s", cols=cols, col_title=col_title,
              caption=("rows: guidance scale " + ", ".join(f"{s:g}" for s in scales)
-                      + "; columns: digits " + ", ".join(map(str, classes))))
+                      + f"; columns: {col_title}s " + ", ".join(map(str, cols))))
     result.tables.append({"name": "scales", "title": f"Guidance sweep, DDIM {steps} steps, η = 0",
                           "columns": list(rows[0]), "rows": rows})
     xs = [float(s) for s in scales]
@@ -58,7 +60,7 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
         best = max(rows, key=lambda r: (r["accuracy"], r["confidence"]))
         result.text.append("classifier accuracy by scale: " + ", ".join(f"{r['scale']:g} → {r['accuracy']:.0%}" for r in rows)
                            + f" (best {best['scale']:g})")
-    else:
+    elif targets is not None:
         result.text.append("no digits classifier installed: the sweep is shown without scores")
     result.text.append("pixels beyond ±1: " + ", ".join(f"{r['scale']:g} → {r['clipped']:.1%}" for r in rows))
     return result

@@ -1,7 +1,9 @@
 """``ddim``: DDIM sampling (``ddim.12``) at 10 and 50 steps, η = 0 and η = 1 (``ddim.16``), timed.
 
-Every setting starts from the same x_T (one per digit, class-conditional model, no guidance) and
-samples on DDIM's "leading" sub-sequence τ = 0, k, 2k, … with k = T/S (``ddim.subsequence``).
+Every setting starts from the same x_T (one per digit with the class-conditional digits model, one
+per prompt with a text-to-image model; no guidance) and samples on the model's sub-sequence τ
+(``ddim.subsequence``: "leading" τ = 0, k, 2k, … with k = T/S for the digits; Stable Diffusion's
+folder says its own, 1, 21, 41, … for 50 steps).
 η = 0 is the deterministic DDIM sampler: its 10-step and 50-step samples stay close (the paper's
 "consistency", §5.3), which the table measures as the mean squared difference to the η = 0 sample at
 the largest step count. η = 1 takes σ_t = √β̃_t, DDPM's ancestral step over the same sub-sequence,
@@ -14,7 +16,8 @@ import time
 
 import torch
 
-from ._common import Progress, add_grid, ddim_sample, generator, randn, readings, saturation
+from ._common import (Progress, add_grid, ddim_sample, generator, pixels, readings, saturation, start_noise, subject_settings,
+                      subjects)
 from .plans import ddim_step_counts
 from .result import DemoResult
 
@@ -22,14 +25,14 @@ CLASSES = tuple(range(10))
 
 
 def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callback=None, cancel=None,
-        classes=CLASSES, etas=(0.0, 1.0)) -> DemoResult:
+        classes=CLASSES, prompts=None, etas=(0.0, 1.0)) -> DemoResult:
     step_counts = ddim_step_counts(steps)  # min(10, N) and N
     largest = step_counts[-1]
     settings = [(s, float(eta)) for s in step_counts for eta in etas]
     progress = Progress("ddim", sum(s for s, _ in settings), callback, cancel)
     gen = generator(seed)
-    cond = torch.tensor(list(classes), device=device)
-    x_T = randn((len(classes), model.channels, model.image_size, model.image_size), gen, device)
+    cols, cond, col_title, targets = subjects(model, prompts, classes, device)
+    x_T = start_noise(model, len(cols), gen, device)
     samples, seconds = {}, {}
     for s, eta in settings:
         t0 = time.perf_counter()
@@ -37,20 +40,20 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
         if x0.device.type == "cuda":
             torch.cuda.synchronize(x0.device)
         seconds[(s, eta)] = time.perf_counter() - t0
-        samples[(s, eta)] = x0
+        samples[(s, eta)] = pixels(model, x0)
     result = DemoResult("ddim", settings={"seed": seed, "device": str(device), "steps": step_counts,
-                                          "etas": list(map(float, etas)), "classes": list(map(int, classes))})
+                                          "etas": list(map(float, etas)), **subject_settings(cols, targets)})
     reference = samples[(largest, float(etas[0]))]
     rows, timing_rows = [], []
     for (s, eta), x0 in samples.items():
         name = f"steps{s}_eta{eta:g}"
-        add_grid(result, name, x0, title=f"DDIM samples x_0: {s} steps, η = {eta:g}, one per digit",
-                 rows=[f"η = {eta:g}"], cols=list(map(int, classes)), col_title="digit",
-                 caption=f"DDIM, {s} steps, η = {eta:g}; digits {', '.join(map(str, classes))}")
+        add_grid(result, name, x0, title=f"DDIM samples x_0: {s} steps, η = {eta:g}, one per {col_title}",
+                 rows=[f"η = {eta:g}"], cols=cols, col_title=col_title,
+                 caption=f"DDIM, {s} steps, η = {eta:g}; {col_title}s {', '.join(map(str, cols))}")
         stats = saturation(x0)
         row = {"steps": s, "η": eta, "mse vs ref": float((x0 - reference).pow(2).mean()),
                "clipped": stats["clipped"], "mean |x|": stats["mean_abs"]}
-        scored = readings(x0, classes)
+        scored = readings(x0, targets)
         if scored is not None:
             row.update({"accuracy": scored["accuracy"], "confidence": scored["confidence"]})
             result.metrics[f"accuracy.{name}"] = scored["accuracy"]
@@ -60,7 +63,7 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
                             "ms / step": seconds[(s, eta)] / s * 1e3})
     result.tables.append({"name": "samples", "title": f"Samples vs the η = {etas[0]:g}, {largest}-step ones (ref)",
                           "columns": list(rows[0]), "rows": rows})
-    result.tables.append({"name": "timings", "title": f"Wall-clock time on {device} (batch of {len(classes)})",
+    result.tables.append({"name": "timings", "title": f"Wall-clock time of the sampling loop on {device} (batch of {len(cols)})",
                           "columns": list(timing_rows[0]), "rows": timing_rows, "volatile": True})
     for (s, eta), sec in seconds.items():
         result.timings[f"steps{s}_eta{eta:g}_s"] = sec
@@ -71,5 +74,5 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
         if len(etas) > 1:
             line += f"; η = {etas[1]:g}: {result.metrics[f'mse_vs_ref.steps{few}_eta{etas[1]:g}']:.4f}"
         result.text.append(line)
-    result.text.append(f"{len(settings)} settings from one x_T per digit; wall-clock times are in the timings table")
+    result.text.append(f"{len(settings)} settings from one x_T per {col_title}; wall-clock times are in the timings table")
     return result

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import torch
 
-from ..diffusion import ddim_timesteps, ddpm_step, predict_x0
-from ._common import Progress, add_grid, check_finite, generator, randn, readings, saturation
+from ..diffusion import schedule_of
+from ._common import (Progress, add_grid, ddim_sample, generator, pixels, readings, saturation, start_noise, subject_settings,
+                      subjects)
 from .plans import T
 from .plans import ddpm_steps
 from .result import DemoResult
@@ -27,54 +28,46 @@ SNAPSHOTS = 6
 
 
 def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callback=None, cancel=None,
-        classes=CLASSES, variance: str = "beta_tilde") -> DemoResult:
+        classes=CLASSES, prompts=None, variance: str = "beta_tilde") -> DemoResult:
     steps = ddpm_steps(steps)
-    ab = model.alpha_bars
-    taus = ddim_timesteps(len(ab), steps, "leading").tolist()  # every t when steps == T
-    ab_t = ab[taus].tolist()
-    ab_prev = ab_t[1:] + [1.0]
+    taus = schedule_of(model).timesteps(steps)  # every t when steps == T
     progress = Progress("ddpm", len(taus), callback, cancel)
     gen = generator(seed)
-    cond = torch.tensor(list(classes), device=device)
-    x = randn((len(classes), model.channels, model.image_size, model.image_size), gen, device)  # x_T
-    record = {round(k * (len(taus) - 1) / (SNAPSHOTS - 1)) for k in range(SNAPSHOTS)}
-    xs, x0s, snap_t = [], [], []
-    for i, (t, a_t, a_prev) in enumerate(zip(taus, ab_t, ab_prev)):
-        eps = model.eps(x, t, cond)                                 # ε_θ(x_t, t)
-        if i in record:
-            xs.append(x)
-            x0s.append(predict_x0(x, eps, a_t))
-            snap_t.append(t)
-        z = randn(x.shape, gen, device) if a_prev < 1 else None     # z = 0 on the last step
-        x = ddpm_step(x, eps, a_t, a_prev, noise=z, variance=variance)  # Algorithm 2, line 4
-        check_finite(x, "ddpm", f"step {i + 1}/{len(taus)} (t={t})")
-        progress.tick(stage="sample", t=t)
+    cols, cond, col_title, targets = subjects(model, prompts, classes, device)
+    x_T = start_noise(model, len(cols), gen, device)
+    record = sorted({round(k * (len(taus) - 1) / (SNAPSHOTS - 1)) for k in range(SNAPSHOTS)})
+    # Algorithm 2 through the one sampler: ε_θ(x_t, t), then line 4 with z = 0 on the last step
+    x, recorded = ddim_sample(model, x_T, cond, steps=steps, sampler="ddpm", variance=variance, gen=gen,
+                              progress=progress, record=record)
+    snap_t = [taus[i] for i in record]
+    xs = [pixels(model, recorded[i][0]) for i in record]
+    x0s = [pixels(model, recorded[i][1]) for i in record]
+    x = pixels(model, x)
     stats = saturation(x)
     result = DemoResult("ddpm", settings={"seed": seed, "device": str(device), "steps": len(taus),
-                                          "classes": list(map(int, classes)), "variance": variance})
-    digits = list(map(int, classes))
-    add_grid(result, "samples", x, title=f"DDPM samples x_0 after {len(taus)} steps, one per digit",
-             rows=["x_0"], cols=digits, col_title="digit",
-             caption="x_0 for the digits " + ", ".join(map(str, digits)))
-    cols = "columns: t = " + ", ".join(map(str, snap_t))
+                                          **subject_settings(cols, targets), "variance": variance})
+    add_grid(result, "samples", x, title=f"DDPM samples x_0 after {len(taus)} steps, one per {col_title}",
+             rows=["x_0"], cols=cols, col_title=col_title,
+             caption=f"x_0 for the {col_title}s " + ", ".join(map(str, cols)))
+    at_t = "columns: t = " + ", ".join(map(str, snap_t))
     add_grid(result, "x_t", torch.stack(xs, dim=1), title=f"x_t along the way ({len(taus)} steps, sampling runs left to right)",
-             rows=digits, row_title="digit", cols=snap_t, col_title="t",
-             caption=f"x_t along the way; rows: digits {', '.join(map(str, digits))}; {cols}")
+             rows=cols, row_title=col_title, cols=snap_t, col_title="t",
+             caption=f"x_t along the way; rows: {col_title}s {', '.join(map(str, cols))}; {at_t}")
     add_grid(result, "x0_hat", torch.stack(x0s, dim=1), title="The model's x̂_0 predicted from each x_t (clipped for display)",
-             rows=digits, row_title="digit", cols=snap_t, col_title="t",
-             caption=f"the model's x̂_0 at the same steps (clipped for display); {cols}")
+             rows=cols, row_title=col_title, cols=snap_t, col_title="t",
+             caption=f"the model's x̂_0 at the same steps (clipped for display); {at_t}")
     result.metrics = {"steps": len(taus), "clipped": stats["clipped"], "mean_abs": stats["mean_abs"],
                       "max_abs": stats["max_abs"]}
-    scored = readings(x, classes)
+    scored = readings(x, targets)
     if scored is not None:
         result.metrics.update(accuracy=scored["accuracy"], confidence=scored["confidence"])
         result.tables.append({"name": "classifier", "title": "What the classifier reads in each sample",
                               "columns": ["asked", "read", "p(asked)"],
                               "rows": [{"asked": c, "read": r, "p(asked)": p}
-                                       for c, r, p in zip(classes, scored["labels"], scored["target_probs"])]})
+                                       for c, r, p in zip(cols, scored["labels"], scored["target_probs"])]})
     stride = "every timestep (Algorithm 2 as written)" if len(taus) == T else (
         f"strided: every {T // len(taus)}-th timestep (respaced ancestral steps, not Algorithm 2's T steps)")
-    result.text = [f"{len(taus)} ancestral steps, {stride}, {len(classes)} samples in one batch, σ_t² = "
+    result.text = [f"{len(taus)} ancestral steps, {stride}, {len(cols)} samples in one batch, σ_t² = "
                    + ("β̃_t" if variance == "beta_tilde" else "β_t")]
     if scored is not None:
         result.text.append(f"classifier reads {scored['accuracy']:.0%} of the samples as the digit asked "

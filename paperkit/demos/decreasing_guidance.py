@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import torch
 
-from ..diffusion import ddim_timesteps, guidance_scale_schedule
-from ._common import Progress, add_grid, ddim_sample, generator, randn, readings, saturation
+from ..diffusion import guidance_scale_schedule, schedule_of
+from ._common import (Progress, add_grid, ddim_sample, generator, pixels, readings, saturation, start_noise, subject_settings,
+                      subjects)
 from .plans import sampling_steps
 from .result import DemoResult
 
@@ -20,16 +21,16 @@ CLASSES = tuple(range(10))
 
 
 def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callback=None, cancel=None,
-        scale: float = 7.5, min_scale: float = 1.0, classes=CLASSES) -> DemoResult:
+        scale: float = 7.5, min_scale: float = 1.0, classes=CLASSES, prompts=None) -> DemoResult:
     steps = sampling_steps(steps)
     progress = Progress("decreasing_guidance", steps * len(KINDS), callback, cancel)
     gen = generator(seed)
-    cond = torch.tensor(list(classes), device=device)
-    x_T = randn((len(classes), model.channels, model.image_size, model.image_size), gen, device)
-    taus = ddim_timesteps(len(model.alpha_bars), steps, "leading").tolist()
+    cols, cond, col_title, targets = subjects(model, prompts, classes, device)
+    x_T = start_noise(model, len(cols), gen, device)
+    taus = schedule_of(model).timesteps(steps)
     result = DemoResult("decreasing_guidance", settings={"seed": seed, "device": str(device), "steps": steps,
                                                          "scale": float(scale), "min_scale": float(min_scale),
-                                                         "classes": list(map(int, classes))})
+                                                         **subject_settings(cols, targets)})
     rows, samples = [], []
     for kind in KINDS:
         schedule = guidance_scale_schedule(scale, steps, kind, min_scale)
@@ -37,14 +38,15 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
                                "xlabel": "t (sampling runs from left to right: high t first)", "ylabel": "s",
                                "yscale": "linear"}
         x0, _ = ddim_sample(model, x_T, cond, steps=steps, scales=schedule, progress=progress, stage=kind)
+        x0 = pixels(model, x0)
         samples.append(x0)
         span = f"s = {scale:g} throughout" if kind == "constant" else f"s from {scale:g} down to {min_scale:g}"
         add_grid(result, kind, x0, title=f"{kind.capitalize()} guidance schedule ({span}), DDIM {steps} steps",
-                 rows=[kind], cols=list(map(int, classes)), col_title="digit",
-                 caption=f"{kind} schedule from {scale:g} to {min_scale:g}; digits {', '.join(map(str, classes))}")
+                 rows=[kind], cols=cols, col_title=col_title,
+                 caption=f"{kind} schedule from {scale:g} to {min_scale:g}; {col_title}s {', '.join(map(str, cols))}")
         stats = saturation(x0)
         row = {"schedule": kind, "mean s": sum(schedule) / steps, "clipped": stats["clipped"], "mean |x|": stats["mean_abs"]}
-        scored = readings(x0, classes)
+        scored = readings(x0, targets)
         if scored is not None:
             row.update({"accuracy": scored["accuracy"], "confidence": scored["confidence"]})
             result.metrics[f"accuracy.{kind}"] = scored["accuracy"]
@@ -53,8 +55,8 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
         rows.append(row)
     add_grid(result, "all", torch.stack(samples, 0),
              title=f"Guidance-scale schedules from {scale:g} to {min_scale:g} (constant: {scale:g}), DDIM {steps} steps",
-             rows=list(KINDS), row_title="schedule", cols=list(map(int, classes)), col_title="digit",
-             caption="rows: " + ", ".join(KINDS) + "; columns: digits " + ", ".join(map(str, classes)))
+             rows=list(KINDS), row_title="schedule", cols=cols, col_title=col_title,
+             caption="rows: " + ", ".join(KINDS) + f"; columns: {col_title}s " + ", ".join(map(str, cols)))
     result.tables.append({"name": "schedules", "title": f"Guidance {scale:g} → {min_scale:g}, DDIM {steps} steps, η = 0",
                           "columns": list(rows[0]), "rows": rows})
     result.text = ["pixels beyond ±1: " + ", ".join(f"{r['schedule']} {r['clipped']:.1%}" for r in rows)

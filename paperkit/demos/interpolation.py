@@ -1,7 +1,8 @@
-"""``interpolation``: frames between two prompts by blending their class embeddings (``lesson11.prompt_interpolation``).
+"""``interpolation``: frames between two prompts by blending their embeddings (``lesson11.prompt_interpolation``).
 
 The digits model is conditioned through a learned embedding per class (128 numbers); a "prompt"
-("3", "eight") picks one. Frame k of n blends the two embeddings at w = k/(n − 1), by ``lerp``
+("3", "eight") picks one. A text-to-image model blends the text encoder's hidden states of the two
+prompts (77 × 768 numbers for Stable Diffusion v1), as the lesson did between seasons. Frame k of n blends the two embeddings at w = k/(n − 1), by ``lerp``
 ((1 − w) a + w b) and by ``slerp`` (along the great circle). Every frame starts from the same x_T
 (the same seed), so only the conditioning changes, and is sampled by deterministic DDIM with
 classifier-free guidance (``cfg.6``) against the null class's embedding.
@@ -16,26 +17,44 @@ from __future__ import annotations
 import torch
 
 from ..diffusion import lerp, slerp
-from ._common import Progress, add_grid, classify, ddim_sample, generator, randn
+from ._common import Progress, add_grid, classify, ddim_sample, generator, pixels, start_noise
 from .plans import sampling_steps
 from .result import DemoResult
 
+#: With a text-to-image model: the lesson's seasons, the same scene in summer and in winter.
+TEXT_PROMPTS = ("a cabin in the woods in summer", "a cabin in the woods in winter")
+TEXT_FRAMES = 5  # 2 × 5 frames in one batch: Stable Diffusion at 512 px fits a consumer GPU in half precision
+
 
 def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callback=None, cancel=None,
-        source: str = "3", target: str = "8", frames: int = 9, guidance: float = 3.0) -> DemoResult:
+        source: str = "3", target: str = "8", prompts=None, frames: int | None = None,
+        guidance: float | None = None) -> DemoResult:
     steps = sampling_steps(steps)
+    text = bool(getattr(model, "text_to_image", False))
+    if prompts is not None:
+        if len(prompts) != 2:
+            raise ValueError(f"interpolation takes exactly two prompts (from and to), got {len(prompts)}")
+        source, target = (str(p) for p in prompts)
+    elif text:
+        source, target = TEXT_PROMPTS
+    frames = frames if frames is not None else (TEXT_FRAMES if text else 9)
+    guidance = guidance if guidance is not None else (7.5 if text else 3.0)
     if frames < 2:
         raise ValueError(f"frames must be at least 2, got {frames}")
-    a_label, b_label = int(model.encode_prompt(source)[0]), int(model.encode_prompt(target)[0])
-    e_a, e_b = model.embed(torch.tensor([a_label, b_label], device=device)).float().unbind(0)
+    if text:
+        a_label, b_label = f"\"{source}\"", f"\"{target}\""
+    else:
+        a_label, b_label = int(model.encode_prompt(source)[0]), int(model.encode_prompt(target)[0])
+    e_a, e_b = model.prompt_embedding([source, target]).float().unbind(0)
     ws = [k / (frames - 1) for k in range(frames)]
     paths = {"lerp": torch.stack([lerp(e_a, e_b, w) for w in ws]), "slerp": torch.stack([slerp(e_a, e_b, w) for w in ws])}
-    cond = torch.cat([paths["lerp"], paths["slerp"]])                     # (2n, D) embeddings
+    cond = torch.cat([paths["lerp"], paths["slerp"]])                     # (2n, …) embeddings
     progress = Progress("interpolation", steps, callback, cancel)
     gen = generator(seed)
-    noise = randn((1, model.channels, model.image_size, model.image_size), gen, device)
+    noise = start_noise(model, 1, gen, device)
     x_T = noise.expand(len(cond), *noise.shape[1:]).contiguous()          # the same x_T for every frame
     x0, _ = ddim_sample(model, x_T, cond, steps=steps, scales=guidance, progress=progress, stage="frames")
+    x0 = pixels(model, x0)
     frames_by = {"lerp": x0[:frames], "slerp": x0[frames:]}
 
     result = DemoResult("interpolation", settings={"seed": seed, "device": str(device), "steps": steps, "source": source,
@@ -43,21 +62,21 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
     w_labels = [f"{w:.2f}" for w in ws]
     w_title = f"w (0: \"{source}\", 1: \"{target}\")"
     add_grid(result, "frames", torch.stack([frames_by["lerp"], frames_by["slerp"]], 0),
-             title=f"From {a_label} to {b_label}: the class embedding blended by w, same x_T in every frame",
+             title=f"From {a_label} to {b_label}: the {'text' if text else 'class'} embedding blended by w, same x_T in every frame",
              rows=["lerp", "slerp"], row_title="path", cols=w_labels, col_title=w_title,
              caption=("rows: lerp, slerp; columns: w = " + ", ".join(w_labels) + f" from {a_label} to {b_label}"))
     for name, path in paths.items():
         add_grid(result, name, frames_by[name], title=f"{name.capitalize()} from {a_label} to {b_label}, {frames} frames, same x_T",
                  rows=[name], cols=w_labels, col_title=w_title,
                  caption=f"{name} from {a_label} to {b_label}, {frames} frames")
-        norms = path.norm(dim=1).tolist()
+        norms = path.flatten(1).norm(dim=1).tolist()
         result.series[f"norm.{name}"] = {"x": ws, "y": norms, "label": name, "plot": "‖embedding‖ along the path",
                                          "xlabel": "w", "ylabel": "‖e‖", "yscale": "linear"}
         result.metrics[f"mid_norm_ratio.{name}"] = norms[frames // 2] / ((norms[0] + norms[-1]) / 2)
-    cos = float(torch.dot(e_a, e_b) / (e_a.norm() * e_b.norm()))
+    cos = float(torch.dot(e_a.flatten(), e_b.flatten()) / (e_a.norm() * e_b.norm()))
     result.metrics["cos_between_prompts"] = cos
     rows = [{"w": w, "‖lerp‖": float(paths["lerp"][k].norm()), "‖slerp‖": float(paths["slerp"][k].norm())} for k, w in enumerate(ws)]
-    out = classify(x0)
+    out = None if text else classify(x0)
     if out is not None:
         labels, probs = out
         for name, offset in (("lerp", 0), ("slerp", frames)):

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import torch
 
-from ._common import Progress, add_grid, ddim_sample, generator, randn, readings, saturation
+from ._common import (Progress, add_grid, ddim_sample, generator, pixels, readings, saturation, start_noise, subject_settings,
+                      subjects)
 from .plans import sampling_steps
 from .result import DemoResult
 
@@ -30,22 +31,23 @@ CLASSES = tuple(range(10))
 
 
 def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callback=None, cancel=None,
-        scale: float = 12.0, phi: float = 0.7, classes=CLASSES) -> DemoResult:
+        scale: float = 12.0, phi: float = 0.7, classes=CLASSES, prompts=None) -> DemoResult:
     steps = sampling_steps(steps)
     variants = [("cfg", float(scale), None), ("norm", float(scale), "norm"), ("std", float(scale), "std"), ("s=1", 1.0, None)]
     about = {"cfg": f"Plain guidance (cfg), s = {scale:g}", "norm": f"Norm-ratio rescaled guidance (norm), s = {scale:g}",
              "std": f"Lin's std-rescaled guidance (std, φ = {phi:g}), s = {scale:g}", "s=1": "No guidance (s=1)"}
     progress = Progress("norm_rescale", steps * len(variants), callback, cancel)
     gen = generator(seed)
-    cond = torch.tensor(list(classes), device=device)
-    x_T = randn((len(classes), model.channels, model.image_size, model.image_size), gen, device)
+    cols, cond, col_title, targets = subjects(model, prompts, classes, device)
+    x_T = start_noise(model, len(cols), gen, device)
     result = DemoResult("norm_rescale", settings={"seed": seed, "device": str(device), "steps": steps, "scale": float(scale),
-                                                  "phi": float(phi), "classes": list(map(int, classes))})
+                                                  "phi": float(phi), **subject_settings(cols, targets)})
     rows, samples = [], []
     for name, s, rescale in variants:
         norms: list = []
         x0, _ = ddim_sample(model, x_T, cond, steps=steps, scales=s, rescale=rescale, phi=phi, progress=progress,
                             stage=name, norms=norms)
+        x0 = pixels(model, x0)
         samples.append(x0)
         stats = saturation(x0)
         ratios = torch.stack(norms) if norms else torch.ones(1, 2)
@@ -55,20 +57,20 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
         result.metrics[f"norm_ratio.{name}"] = before
         result.metrics[f"norm_ratio_max.{name}"] = peak
         result.metrics[f"norm_ratio_after.{name}"] = after
-        scored = readings(x0, classes)
+        scored = readings(x0, targets)
         if scored is not None:
             row.update({"accuracy": scored["accuracy"], "confidence": scored["confidence"]})
             result.metrics[f"accuracy.{name}"] = scored["accuracy"]
         rows.append(row)
         add_grid(result, name, x0, title=f"{about[name]}, DDIM {steps} steps",
-                 rows=[name], cols=list(map(int, classes)), col_title="digit",
-                 caption=f"{name} (scale {s:g}); digits {', '.join(map(str, classes))}")
+                 rows=[name], cols=cols, col_title=col_title,
+                 caption=f"{name} (scale {s:g}); {col_title}s {', '.join(map(str, cols))}")
         for key in ("clipped", "mean_abs", "max_abs"):
             result.metrics[f"{key}.{name}"] = stats[key]
     add_grid(result, "all", torch.stack(samples, 0),
              title=f"Guidance at s = {scale:g}: plain (cfg), norm-ratio (norm), Lin's (std, φ = {phi:g}), and s = 1",
-             rows=[v[0] for v in variants], row_title="variant", cols=list(map(int, classes)), col_title="digit",
-             caption="rows: " + ", ".join(v[0] for v in variants) + "; columns: digits " + ", ".join(map(str, classes)))
+             rows=[v[0] for v in variants], row_title="variant", cols=cols, col_title=col_title,
+             caption="rows: " + ", ".join(v[0] for v in variants) + f"; columns: {col_title}s " + ", ".join(map(str, cols)))
     result.tables.append({"name": "saturation", "title": f"Guidance at scale {scale:g}: saturation of the final samples",
                           "columns": list(rows[0]), "rows": rows})
     by = {r["variant"]: r for r in rows}

@@ -13,30 +13,14 @@ the default 0.8 is the value of its comparison with GLIDE and diffusers' default
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 import torch
 
-from ..progress import Callback, CancelFlag, report
-from .ddim import ddim_invert_step, ddim_step, ddim_timesteps
+from ..progress import Callback, CancelFlag
 from .ddpm import q_sample
-from .guidance import cfg
-
-
-@dataclass
-class DDIMEncoding:
-    """The DDIM encoder's trajectory: ``xs[i]`` is x at ``timesteps[i]``; ``xs[0]`` is the input x_0.
-
-    ``timesteps`` is ascending and starts with −1 for x_0 (ᾱ = 1). ``x_r`` is the encoding at ratio r.
-    """
-
-    xs: list[torch.Tensor]
-    timesteps: list[int]
-
-    @property
-    def x_r(self) -> torch.Tensor:
-        return self.xs[-1]
+from .noise_schedule import schedule_of
+from .sampler import DDIMEncoding, invert, sample
 
 
 def masked_blend(M: torch.Tensor, y_t: torch.Tensor, x_t: torch.Tensor) -> torch.Tensor:
@@ -49,19 +33,16 @@ def diffedit_difference_map(
     x0: torch.Tensor,
     cond_ref,
     cond_query,
-    alpha_bars: torch.Tensor,
     *,
     n: int = 10,
     strength: float = 0.5,
     steps: int = 50,
-    spacing: str = "leading",
-    offset: int = 0,
     guidance_scale: float = 1.0,
     generator: torch.Generator | None = None,
 ) -> torch.Tensor:
     """Step 1 before binarisation (``diffedit.step1``): the mean |ε_θ(x_t, Q) − ε_θ(x_t, R)| map.
 
-    1. t is the DDIM timestep at ``strength`` of the way into a ``steps``-step schedule (50 % noise).
+    1. t is the DDIM timestep at ``strength`` of the way into the model's ``steps``-step schedule (50 % noise).
     2. Draw n noises and noise x_0 to x_t with each (``ddpm.4``).
     3. Predict the noise under the reference text R and the query Q, in one batched model call.
     4. Average |ε̃_Q − ε̃_R| over the n draws and the channels: shape (B, H, W).
@@ -78,12 +59,12 @@ def diffedit_difference_map(
         raise ValueError(f"strength must be in (0, 1] and reach at least one of the {steps} steps, got {strength!r}")
     B = x0.shape[0]
     # 1. the noising timestep, on the same grid DDIM decoding uses
-    timesteps = ddim_timesteps(len(alpha_bars), steps, spacing, offset)
-    t = int(timesteps[steps - int(steps * strength)])
+    schedule = schedule_of(model)
+    t = schedule.timesteps(steps)[steps - int(steps * strength)]
     # 2. n noised copies of each image
     x0_n = x0.repeat_interleave(n, dim=0)
     noise = _randn(x0_n, generator)
-    x_t = q_sample(x0_n, noise, alpha_bars[t])
+    x_t = q_sample(x0_n, noise, schedule.alpha_bar(t))
     # 3. the two conditional noise predictions, in one batched model call
     cond_ref_n, cond_query_n = _expand(cond_ref, B, n), _expand(cond_query, B, n)
     eps_ref, eps_query = model.eps(torch.cat([x_t] * 2), t, _cat([cond_ref_n, cond_query_n])).chunk(2)
@@ -97,7 +78,6 @@ def diffedit_mask(
     x0: torch.Tensor,
     cond_ref,
     cond_query,
-    alpha_bars: torch.Tensor,
     *,
     n: int = 10,
     strength: float = 0.5,
@@ -105,8 +85,6 @@ def diffedit_mask(
     rescale: Literal["minmax", "clamp_mean"] = "minmax",
     clamp_ratio: float = 3.0,
     steps: int = 50,
-    spacing: str = "leading",
-    offset: int = 0,
     guidance_scale: float = 1.0,
     generator: torch.Generator | None = None,
 ) -> torch.Tensor:
@@ -123,8 +101,8 @@ def diffedit_mask(
     if not 0 <= threshold <= 1:
         raise ValueError(f"threshold must be in [0, 1], got {threshold!r}")
     d = diffedit_difference_map(
-        model, x0, cond_ref, cond_query, alpha_bars, n=n, strength=strength, steps=steps, spacing=spacing,
-        offset=offset, guidance_scale=guidance_scale, generator=generator,
+        model, x0, cond_ref, cond_query, n=n, strength=strength, steps=steps, guidance_scale=guidance_scale,
+        generator=generator,
     )
     if rescale == "minmax":
         lo = d.amin(dim=(1, 2), keepdim=True)
@@ -143,38 +121,28 @@ def diffedit_mask(
 def diffedit_encode(
     model,
     x0: torch.Tensor,
-    alpha_bars: torch.Tensor,
     *,
     encode_ratio: float = 0.8,
     steps: int = 50,
-    spacing: str = "leading",
-    offset: int = 0,
     cond=None,
     callback: Callback | None = None,
     cancel: CancelFlag | None = None,
 ) -> DDIMEncoding:
     """Step 2 (``diffedit.step2``): DDIM-encode x_0 to x_r by running ``ddim.13`` forwards in t.
 
-    The encoder uses the unconditional model (``cond`` defaults to the model's ``null_cond``), as
-    in the paper. Of a ``steps``-step DDIM schedule the first int(steps · r) are run, so r = 1 reaches
-    (almost) pure noise and r = 0 leaves x_0 untouched. Each transition t_{i−1} → t_i evaluates
-    ε_θ at t_i, the exact mirror of the decoding step t_i → t_{i−1}, as diffusers' DDIMInverseScheduler does.
+    ``paperkit.diffusion.invert`` over the first int(steps · r) steps of the model's ``steps``-step
+    schedule, with the unconditional model (``cond`` defaults to the model's ``null_cond``), as in the
+    paper; r = 1 reaches (almost) pure noise and r = 0 leaves x_0 untouched. Each transition
+    t_{i−1} → t_i evaluates ε_θ at t_i, the exact mirror of the decoding step t_i → t_{i−1}, as
+    diffusers' DDIMInverseScheduler does. x_0 is the input itself: ᾱ = 1 there.
     """
     if not 0 <= encode_ratio <= 1:
         raise ValueError(f"encode_ratio must be in [0, 1], got {encode_ratio!r}")
-    cond = _null(model, cond)
-    cond = _expand(cond, x0.shape[0], 1)
-    taus = ddim_timesteps(len(alpha_bars), steps, spacing, offset).flip(0)[: int(steps * encode_ratio)].tolist()
-    xs, ts = [x0], [-1]
-    x, alpha_bar_prev = x0, 1.0
-    for i, t in enumerate(taus):
-        eps = model.eps(x, t, cond)
-        x = ddim_invert_step(x, eps, alpha_bar_prev, alpha_bars[t])
-        xs.append(x)
-        ts.append(t)
-        alpha_bar_prev = alpha_bars[t]
-        report(i + 1, len(taus), callback, cancel, stage="encode", t=t)
-    return DDIMEncoding(xs, ts)
+    cond = _expand(_null(model, cond), x0.shape[0], 1)
+    encoding = invert(model, x0, cond, steps=steps, stop_step=int(steps * encode_ratio), start_alpha_bar=1.0,
+                      callback=callback, cancel=cancel)
+    encoding.steps = steps
+    return encoding
 
 
 def diffedit_decode(
@@ -182,7 +150,6 @@ def diffedit_decode(
     encoding: DDIMEncoding,
     mask: torch.Tensor,
     cond_query,
-    alpha_bars: torch.Tensor,
     *,
     guidance_scale: float = 7.5,
     null_cond=None,
@@ -191,32 +158,29 @@ def diffedit_decode(
 ) -> torch.Tensor:
     """Step 3 (``diffedit.step3``): decode x_r with the query, keeping the input outside the mask.
 
-    For t = r … 1: ỹ_{t−1} = DDIM step of y_t under Q (``ddim.12``, η = 0, guided by ``cfg.6``), then
-    y_{t−1} = M ⊙ ỹ_{t−1} + (1 − M) ⊙ x_{t−1}, where x_{t−1} is the encoder's latent at that step.
-    Returns y_0.
+    ``paperkit.diffusion.sample`` from x_r over the encoding's steps: for t = r … 1,
+    ỹ_{t−1} = DDIM step of y_t under Q (``ddim.12``, η = 0, guided by ``cfg.6``), then
+    y_{t−1} = M ⊙ ỹ_{t−1} + (1 − M) ⊙ x_{t−1}, where x_{t−1} is the encoder's latent at that step
+    (the ``after_step`` hook). Returns y_0.
     """
-    xs, ts = encoding.xs, encoding.timesteps
+    xs = encoding.xs
+    n = len(xs) - 1
+    if n == 0:
+        return xs[0]
+    steps = encoding.steps
+    if steps is None:
+        raise ValueError("the encoding does not say its schedule's steps: make it with diffedit_encode")
     B = xs[0].shape[0]
     M = mask.reshape(-1, 1, *mask.shape[-2:]).to(xs[0].dtype)  # (H, W), (B, H, W) or (B, 1, H, W)
     cond_query = _expand(cond_query, B, 1)
-    guided = guidance_scale != 1.0
-    if guided:
-        null = _expand(_null(model, null_cond), B, 1)
-        conds = _cat([null, cond_query])
-    y = encoding.x_r
-    total = len(ts) - 1
-    for i in range(total, 0, -1):
-        t, t_prev = ts[i], ts[i - 1]
-        alpha_bar_prev = alpha_bars[t_prev] if t_prev >= 0 else 1.0
-        if guided:
-            eps_uncond, eps_cond = model.eps(torch.cat([y, y]), t, conds).chunk(2)
-            eps = cfg(eps_uncond, eps_cond, guidance_scale)
-        else:
-            eps = model.eps(y, t, cond_query)
-        y = ddim_step(y, eps, alpha_bars[t], alpha_bar_prev)
-        y = masked_blend(M, y, xs[i - 1])
-        report(total - i + 1, total, callback, cancel, stage="decode", t=t)
-    return y
+    null = _expand(_null(model, null_cond), B, 1) if guidance_scale != 1.0 else None
+
+    def blend(i: int, t: int, y: torch.Tensor) -> torch.Tensor:
+        return masked_blend(M, y, xs[n - 1 - i])
+
+    return sample(model, encoding.x_r, cond_query, steps=steps, start_step=steps - n, guidance_scale=guidance_scale,
+                  null_cond=null, final_alpha_bar=1.0, after_step=blend, callback=callback, cancel=cancel,
+                  stage="decode")
 
 
 def _randn(like: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import torch
 
+from ...diffusion.noise_schedule import NoiseSchedule
 from ...errors import UserError
 from .unet import DigitsUNet, UNetConfig
 
@@ -65,6 +66,39 @@ class DigitsModel:
     def embed(self, cond) -> torch.Tensor:
         """The conditioning embedding of labels (B,) → (B, D): what prompt interpolation blends."""
         return self.net.embed_class(torch.as_tensor(cond, device=self.device).reshape(-1))
+
+    # -- what the demos ask of any model (``paperkit.models.protocol``) ----------------------------
+    name = "digits"
+    text_to_image = False  # prompts name a class: "3", "three"
+
+    @property
+    def schedule(self) -> NoiseSchedule:
+        """Its training ᾱ on DDIM's leading grid, offset 0, ᾱ = 1 after the last step."""
+        return NoiseSchedule(self.alpha_bars)
+
+    @property
+    def resolution(self) -> int:
+        return self.image_size
+
+    @property
+    def dtype(self) -> torch.dtype:
+        return torch.float32
+
+    def latent_shape(self, batch: int) -> tuple[int, ...]:
+        """The shape of x_T for ``batch`` samples: pixels, (B, 1, 16, 16)."""
+        return (int(batch), self.channels, self.image_size, self.image_size)
+
+    def prompt_embedding(self, prompts) -> torch.Tensor:
+        """Prompts → their class embeddings (B, D), what prompt interpolation blends."""
+        return self.embed(self.encode_prompt(list(prompts)))
+
+    def to_pixels(self, x: torch.Tensor) -> torch.Tensor:
+        """Samples are pixels already: (B, 1, 16, 16) in [−1, 1], not clipped."""
+        return x
+
+    def from_pixels(self, pixels: torch.Tensor) -> torch.Tensor:
+        """Pixels in [−1, 1], (B, 1, 16, 16): the model's own space."""
+        return pixels.to(self.device)
 
     # -- housekeeping ----------------------------------------------------------------------------
     def to(self, device) -> "DigitsModel":
