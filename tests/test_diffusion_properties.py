@@ -220,3 +220,23 @@ def test_guidance_without_a_null_condition_is_a_clear_error():
         diffedit_decode(NoNull(), enc, torch.ones(4, 4), torch.tensor([2]), guidance_scale=2.0)
     # the mask needs none: the unconditional prediction cancels out of the difference map
     assert diffedit_mask(NoNull(), randn(1, 1, 4, 4), torch.tensor([1]), torch.tensor([2]), guidance_scale=2.0).shape == (1, 4, 4)
+
+
+def test_encoder_evaluates_eps_where_the_catalog_says():
+    """``diffedit.step2``: each encoding step x_t → x_{t+1} calls ε_θ on x_t at t + 1 (the target timestep),
+    and the catalog's LaTeX and notes say so."""
+    from paperkit.catalog.store import load_catalog
+
+    class Recorder(RegionModel):
+        def eps(self, x_t, t, cond):
+            self.seen.append((float(x_t.abs().sum()), int(t)))
+            return super().eps(x_t, t, cond)
+
+    model = Recorder()
+    model.seen = []
+    enc = diffedit_encode(model, randn(1, 3, 16, 16), encode_ratio=0.5, steps=10)
+    assert [t for _, t in model.seen] == enc.timesteps[1:]  # the target timestep of each step
+    assert [x for x, _ in model.seen] == [float(x.abs().sum()) for x in enc.xs[:-1]]  # on the current x_t
+    entry = load_catalog().equation("diffedit.step2")
+    assert r"\epsilon_\theta(x_t, t+1, \varnothing)" in entry.latex
+    assert any("target timestep" in note for note in entry.notes)
