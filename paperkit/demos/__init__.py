@@ -1,4 +1,5 @@
-"""Runnable demos on the project's digits model: each one shows catalog equations as images, plots and tables.
+"""Runnable demos on the project's digits model or a Stable Diffusion folder: each one shows catalog
+equations as images, plots and tables.
 
 This module is the registry the app reads at start-up, so it imports no torch (≈ 2.3 s) and no numpy:
 ``DEMOS`` maps a demo's name to a ``DemoSpec`` (title, one line, the equation ids it shows, and a lazy
@@ -11,7 +12,10 @@ Every demo function has one signature (after k-diffusion's samplers)::
 
     fn(model, *, device, seed, steps, callback=None, cancel=None, **options) -> DemoResult
 
-- ``model``: a ``DigitsModel`` already on ``device`` (``None`` for the demos that need none);
+- ``model``: the digits model or a ``StableDiffusionModel`` (any model with the protocol of
+  ``paperkit.models``: ``eps``, ``null_cond``, ``schedule``, ``latent_shape``, ``to_pixels`` …), already on
+  ``device`` (``None`` for the demos that need none); with a text-to-image model the demos take the
+  ``DemoSpec.inputs`` (prompts, images, the DiffEdit texts) as keyword options;
 - ``seed``: every random draw comes from a CPU ``torch.Generator`` seeded with it and is then moved to
   ``device``, so the same seed on the same device gives an identical result, and the same seed on two
   devices starts from the same noise (what ``bench/gpu_check.py`` compares);
@@ -32,7 +36,46 @@ from . import plans
 from .plans import FIELDS
 from .result import DemoResult, NonFiniteError
 
-__all__ = ["DEMOS", "DemoSpec", "DemoResult", "NonFiniteError", "get_spec", "load_demo", "run_demo", "suggest"]
+__all__ = ["DEMOS", "DemoSpec", "DemoInput", "DemoResult", "NonFiniteError", "get_spec", "load_demo", "run_demo", "suggest"]
+
+
+@dataclass(frozen=True)
+class DemoInput:
+    """One thing a user gives a demo (the CLI's ``--prompt``/``--image``/``--from``/``--to``, the app's fields).
+
+    ``option`` is the demo function's keyword, a list for prompts and images, a string for source
+    and target; ``count`` is how many: 1, 2 (exactly two) or ``"+"`` (one or more); ``required``: needed with a text-to-image model (the digits
+    model has defaults for everything); ``default``: what a text-to-image run uses when none is given.
+    """
+
+    option: str          # "prompts", "images" (lists); "source", "target" (strings)
+    label: str           # how the CLI and the app name it: "prompt", "image", "from", "to"
+    count: int | str = "+"  # 1, 2 or "+" (one or more)
+    required: bool = False
+    default: tuple[str, ...] = ()
+    help: str = ""
+
+    @property
+    def is_path(self) -> bool:
+        return self.option == "images"
+
+    @property
+    def is_list(self) -> bool:
+        """Given as a list (prompts, images) rather than one string (source, target)."""
+        return self.option in ("prompts", "images")
+
+
+#: Stable Diffusion's prompt when none is given: the one lessons 9–11 sample first.
+DEFAULT_PROMPTS = ("a photograph of an astronaut riding a horse",)
+#: Prompt interpolation's default ends with a text-to-image model: the lesson's seasons.
+SEASON_PROMPTS = ("a cabin in the woods in summer", "a cabin in the woods in winter")
+
+_PROMPT = DemoInput("prompts", "prompt", "+", default=DEFAULT_PROMPTS, help="text to sample from (one column per prompt)")
+_TWO_PROMPTS = DemoInput("prompts", "prompt", 2, default=SEASON_PROMPTS, help="the two texts to interpolate between")
+_IMAGES = DemoInput("images", "image", "+", required=True, help="image file(s) to work on, resized to the model's resolution")
+_CAPTION = DemoInput("prompts", "prompt", 1, help="a caption of the image to invert with (default: none, the unconditional model)")
+_SOURCE = DemoInput("source", "from", 1, required=True, help="text describing the image as it is (DiffEdit's reference R)")
+_TARGET = DemoInput("target", "to", 1, required=True, help="text describing the edit (DiffEdit's query Q)")
 
 
 @dataclass(frozen=True)
@@ -52,10 +95,18 @@ class DemoSpec:
     needs_model: bool = True
     default_steps: int | None = None
     steps_help: str = ""
+    inputs: tuple[DemoInput, ...] = ()   # what a user may give it (see ``DemoInput``)
+    text_template: str = ""              # ``template`` for a text-to-image model, where it differs
 
-    def describe(self, steps: int | None = None) -> str:
-        """One line saying what the demo does when run with ``steps`` (None: its default)."""
-        return self.template.format(**FIELDS[self.name](steps))
+    def input(self, option: str) -> DemoInput | None:
+        """The input named by its keyword ("prompts") or label ("prompt"), or None."""
+        return next((i for i in self.inputs if option in (i.option, i.label)), None)
+
+    def describe(self, steps: int | None = None, text_to_image: bool = False) -> str:
+        """One line saying what the demo does when run with ``steps`` (None: its default), on the
+        digits model or (``text_to_image``) on a text-to-image model such as Stable Diffusion."""
+        template = self.text_template if text_to_image and self.text_template else self.template
+        return template.format(**FIELDS[self.name](steps))
 
     @property
     def description(self) -> str:
@@ -77,40 +128,53 @@ _SPECS = (
         "ddpm", "DDPM ancestral sampling", "{how}, one sample per digit, with x_t and x̂_0 along the way",
         ("ddpm.alg2", "ddpm.11"), "paperkit.demos.ddpm:run", default_steps=plans.T,
         steps_help="ancestral steps (default 1000 = every t; fewer strides the timesteps)",
+        inputs=(_PROMPT,),
+        text_template='{how}, one sample per prompt, with x_t and x̂_0 along the way',
     ),
     DemoSpec(
         "ddim", "DDIM sampling", "DDIM at {counts} with η = 0 and η = 1 from the same noise, timed",
         ("ddim.12", "ddim.16", "ddim.subsequence"), "paperkit.demos.ddim:run", default_steps=plans.DDIM_DEFAULT,
         steps_help="the larger step count (default 50; the smaller is min(10, N))",
+        inputs=(_PROMPT,),
     ),
     DemoSpec(
         "inversion", "DDIM inversion", "real digits DDIM-encoded to x_T and decoded back at {counts}; reconstruction error per step count",
         ("ddim.13", "ddim.12"), "paperkit.demos.inversion:run", default_steps=plans.DDIM_DEFAULT,
         steps_help="the largest step count (default 50; also runs 10 and 20 below it)",
+        inputs=(_IMAGES, _CAPTION),
+        text_template='your images DDIM-encoded to x_T and decoded back at {counts}; reconstruction error per step count',
     ),
     DemoSpec(
         "cfg", "Classifier-free guidance", "one sample per digit at guidance scales 0, 1, 2, 4, 7.5 and 12, {steps} DDIM {step_s} each, scored by the classifier",
         ("cfg.6",), "paperkit.demos.cfg:run", default_steps=plans.SAMPLING_DEFAULT, steps_help="DDIM steps per scale (default 25)",
+        inputs=(_PROMPT,),
+        text_template='one sample per prompt at guidance scales 0, 1, 2, 4, 7.5 and 12, {steps} DDIM {step_s} each',
     ),
     DemoSpec(
         "norm_rescale", "Rescaled guidance", "plain guidance at scale 12 vs norm-ratio and Lin's std rescaling, {steps} DDIM {step_s} each: saturation per variant",
         ("lesson11.norm_rescale", "lesson11.guidance_rescale", "cfg.6"), "paperkit.demos.norm_rescale:run",
         default_steps=plans.SAMPLING_DEFAULT, steps_help="DDIM steps per variant (default 25)",
+        inputs=(_PROMPT,),
     ),
     DemoSpec(
         "decreasing_guidance", "Decreasing guidance", "constant, linear and cosine guidance-scale schedules from 7.5 down to 1 over {steps} DDIM {step_s}",
         ("lesson11.decreasing_guidance", "cfg.6"), "paperkit.demos.decreasing_guidance:run", default_steps=plans.SAMPLING_DEFAULT,
         steps_help="DDIM steps per schedule (default 25)",
+        inputs=(_PROMPT,),
     ),
     DemoSpec(
         "interpolation", "Prompt interpolation", "frames from \"3\" to \"8\" by lerp and slerp of the class embeddings, same noise per frame, {steps} DDIM {step_s} each",
         ("lesson11.prompt_interpolation", "cfg.6"), "paperkit.demos.interpolation:run", default_steps=plans.SAMPLING_DEFAULT,
         steps_help="DDIM steps per frame (default 25)",
+        inputs=(_TWO_PROMPTS,),
+        text_template='frames from one prompt to the other by lerp and slerp of their text embeddings, same noise per frame, {steps} DDIM {step_s} each',
     ),
     DemoSpec(
         "diffedit", "DiffEdit on digits", "real digits edited from one class to another inside an inferred mask: a {steps}-step DDIM schedule, encoded and decoded over its first {encode_steps} (r = {r})",
         ("diffedit.step1", "diffedit.step2", "diffedit.step3"), "paperkit.demos.diffedit:run", default_steps=plans.DIFFEDIT_DEFAULT,
         steps_help="the DDIM schedule's steps (default 50; encoding runs the first 80 %)",
+        inputs=(_IMAGES, _SOURCE, _TARGET),
+        text_template='your image edited from the --from text to the --to text inside an inferred mask: a {steps}-step DDIM schedule, encoded and decoded over its first {encode_steps} (r = {r})',
     ),
     DemoSpec(
         "matmul", "Matrix multiplication from scratch", "lesson 11's ladder of speed-ups: Python loops, Numba, broadcasting, einsum, torch (and the GPU), timed here ({runs} per method)",

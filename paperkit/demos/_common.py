@@ -17,6 +17,7 @@ import torch
 
 from ..diffusion import Guidance, Step, predict_x0, rescale_rule, sample
 from ..progress import report
+from . import DEFAULT_PROMPTS
 from .result import NonFiniteError, grid_meta
 
 
@@ -196,10 +197,6 @@ def readings(images: torch.Tensor, targets: Sequence[int] | None) -> dict | None
 
 
 # -- subjects: what the columns of a sampling demo are -----------------------------------------------
-#: Stable Diffusion's prompt when none is given: the one lesson 9–11 sample first.
-DEFAULT_PROMPTS = ("a photograph of an astronaut riding a horse",)
-
-
 def subjects(model, prompts: Sequence[str] | None, classes: Sequence[int], device):
     """The columns of a sampling demo: (labels, cond, column title, classifier targets or None).
 

@@ -19,10 +19,9 @@ import torch
 from ..diffusion import lerp, slerp
 from ._common import Progress, add_grid, classify, ddim_sample, generator, pixels, start_noise
 from .plans import sampling_steps
+from . import SEASON_PROMPTS
 from .result import DemoResult
 
-#: With a text-to-image model: the lesson's seasons, the same scene in summer and in winter.
-TEXT_PROMPTS = ("a cabin in the woods in summer", "a cabin in the woods in winter")
 TEXT_FRAMES = 5  # 2 × 5 frames in one batch: Stable Diffusion at 512 px fits a consumer GPU in half precision
 
 
@@ -36,7 +35,7 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
             raise ValueError(f"interpolation takes exactly two prompts (from and to), got {len(prompts)}")
         source, target = (str(p) for p in prompts)
     elif text:
-        source, target = TEXT_PROMPTS
+        source, target = SEASON_PROMPTS  # the lesson's seasons: one scene in summer and in winter
     frames = frames if frames is not None else (TEXT_FRAMES if text else 9)
     guidance = guidance if guidance is not None else (7.5 if text else 3.0)
     if frames < 2:
