@@ -170,7 +170,7 @@ _SPECS = (
         text_template='frames from one prompt to the other by lerp and slerp of their text embeddings, same noise per frame, {steps} DDIM {step_s} each',
     ),
     DemoSpec(
-        "diffedit", "DiffEdit on digits", "real digits edited from one class to another inside an inferred mask: a {steps}-step DDIM schedule, encoded and decoded over its first {encode_steps} (r = {r})",
+        "diffedit", "DiffEdit", "real digits edited from one class to another inside an inferred mask: a {steps}-step DDIM schedule, encoded and decoded over its first {encode_steps} (r = {r})",
         ("diffedit.step1", "diffedit.step2", "diffedit.step3"), "paperkit.demos.diffedit:run", default_steps=plans.DIFFEDIT_DEFAULT,
         steps_help="the DDIM schedule's steps (default 50; encoding runs the first 80 %)",
         inputs=(_IMAGES, _SOURCE, _TARGET),

@@ -1,85 +1,130 @@
-"""``diffedit``: DiffEdit's three steps on real held-out digits, from a source class R to a query class Q.
+"""``diffedit``: DiffEdit's three steps (Couairon et al., arXiv 2210.11427, §3) from a source text R to a query Q.
 
 1. mask (``diffedit.step1``): noise x_0 to 50 % strength n = 10 times, take |ε_θ(x_t, Q) − ε_θ(x_t, R)|
-   averaged over the draws, rescale min–max per image (the paper's choice) and threshold at 0.3;
+   averaged over the draws, rescale min–max per image (the paper's choice) and threshold it;
 2. encode (``diffedit.step2``): DDIM-encode x_0 with the unconditional model over the first r = 0.8
    of a 50-step schedule, giving x_r;
-3. decode (``diffedit.step3``): DDIM-decode x_r under Q with classifier-free guidance 4 (``cfg.6``),
-   replacing the pixels outside the mask at every step by the encoder's latent of that step.
+3. decode (``diffedit.step3``): DDIM-decode x_r under Q with classifier-free guidance (``cfg.6``),
+   replacing the latent outside the mask at every step by the encoder's latent of that step.
 
-Digits settings, against the paper's Stable Diffusion ones: the same n, strength, r and steps;
-threshold 0.3 instead of 0.5, because on a 16×16 pixel map min–max rescaling sets one peak pixel to 1
-and 0.5 then keeps masks of about 12 % of the image, too small for most edits to take (with the
-shipped model 0.5 turned half of the edits into the query class, 0.3 all of them); guidance 4
-instead of 7.5 (the digits model saturates sooner, see ``cfg``). The model works
-in pixel space, so the mask is at full 16×16 resolution and the last blend puts x_0 itself outside
-it: those pixels come back exactly (the "unchanged outside the mask" metric, expected 1.0).
-With the classifier installed the table also asks whether the input reads as R and the edit as Q.
+The digits model (default): held-out digits, each edited from its class R to a class Q (``pairs``);
+``source``/``target`` ("3", "eight") give one pair, ``images`` the user's own digits
+(``paperkit.demos.images``) with that pair. Digits settings, against the paper's Stable Diffusion
+ones: the same n, strength, r and steps; threshold 0.3 instead of 0.5, because on a 16×16 pixel map
+min–max rescaling sets one peak pixel to 1 and 0.5 then keeps masks of about 12 % of the image, too
+small for most edits to take (with the shipped model 0.5 turned half of the edits into the query
+class, 0.3 all of them); guidance 4 instead of 7.5 (the digits model saturates sooner, see ``cfg``).
+The model works in pixel space, so the mask is at full 16×16 resolution and the last blend puts x_0
+itself outside it: those pixels come back exactly (the "unchanged outside the mask" metric, expected
+1.0). With the classifier installed the table also asks whether the input reads as R and the edit as Q.
+
+A text-to-image model (Stable Diffusion) needs ``images``, ``source`` (R, ``--from``) and ``target``
+(Q, ``--to``) and runs the paper's settings: threshold 0.5, guidance 7.5, n = 10, strength 0.5, r = 0.8.
+It works on VAE latents: the mask is at latent resolution (shown upsampled to pixels, nearest), and
+outside it the *latents* come back exactly. The pixels the VAE decodes do not: the decoder mixes
+neighbouring latents (the edit bleeds across the mask's border) and its round trip is lossy
+everywhere, so the table reports both, next to the VAE's own round-trip error outside the mask.
+Each input also gets its own ``mask_i`` and ``edit_i`` image (i from 1), at the model's resolution.
 """
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import torch
 
 from ..diffusion import diffedit_decode, diffedit_encode, diffedit_mask
-from ._common import Progress, add_grid, check_finite, classify, generator, real_digits
+from ..errors import UserError
+from ._common import Progress, add_grid, check_finite, classify, generator, pixels, real_digits
+from .images import load_images
 from .plans import DIFFEDIT_ENCODE_RATIO, diffedit_steps
 from .result import DemoResult
 
 PAIRS = ((3, 8), (5, 6), (9, 8), (1, 7), (7, 9), (4, 9))
 SETTINGS = {"n": 10, "strength": 0.5, "threshold": 0.3, "rescale": "minmax", "encode_ratio": DIFFEDIT_ENCODE_RATIO, "guidance": 4.0}
+#: The paper's settings for Stable Diffusion (§4: threshold 0.5, r = 0.8 in the comparison with GLIDE, guidance 7.5).
+TEXT_SETTINGS = {"n": 10, "strength": 0.5, "threshold": 0.5, "rescale": "minmax", "encode_ratio": DIFFEDIT_ENCODE_RATIO, "guidance": 7.5}
 UNCHANGED_TOL = 1e-5
+PIXEL_TOL = 2 / 255  # one 8-bit level of pixels in [−1, 1]
+_NEEDED = {"images": "images (the image files to edit)", "source": "source (--from, the text R describing the image)",
+           "target": "target (--to, the text Q describing the edit)"}
 
 
 def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callback=None, cancel=None,
-        pairs=PAIRS, which: int = 0, **overrides) -> DemoResult:
-    steps = diffedit_steps(steps)[0]
+        pairs=PAIRS, which: int = 0, images: Sequence[str] | None = None, source: str | None = None,
+        target: str | None = None, **overrides) -> DemoResult:
+    text = bool(getattr(model, "text_to_image", False))
     unknown = set(overrides) - set(SETTINGS)
     if unknown:
         raise TypeError(f"unknown diffedit option(s): {', '.join(sorted(unknown))}")
-    opts = {**SETTINGS, **overrides}
+    opts = {**(TEXT_SETTINGS if text else SETTINGS), **overrides}
+    steps = diffedit_steps(steps)[0]
+    n_enc = diffedit_steps(steps, opts["encode_ratio"])[1]
+    given = {"images": bool(images), "source": bool(source and str(source).strip()),
+             "target": bool(target and str(target).strip())}
+    if text or any(given.values()):
+        needed = ("images", "source", "target") if text else ("source", "target")
+        missing = [_NEEDED[k] for k in needed if not given[k]]
+        if missing:
+            model_kind = "a text-to-image model" if text else "the digits model with " + ", ".join(k for k in given if given[k])
+            raise UserError(f"diffedit on {model_kind} needs " + " and ".join(missing))
+    progress = Progress("diffedit", 1 + 2 * n_enc, callback, cancel)
+    if text:
+        return _run_text(model, images, str(source), str(target), opts, device=device, seed=seed, steps=steps,
+                         n_enc=n_enc, progress=progress)
+
+    names = None
+    if given["source"]:
+        r, q = (int(model.encode_prompt(p)[0]) for p in (source, target))
+        if images:
+            x0, names = load_images(images, model)
+            pairs = [(r, q)] * len(names)
+        else:
+            pairs = [(r, q)]
     sources = [p[0] for p in pairs]
     queries = torch.tensor([p[1] for p in pairs], device=device)
-    x0, labels = real_digits(sources, which=which)
-    x0, cond_ref = x0.to(device), labels.to(device)
-    ab = model.alpha_bars
-    n_enc = diffedit_steps(steps, opts["encode_ratio"])[1]
-    progress = Progress("diffedit", 1 + 2 * n_enc, callback, cancel)
+    if names is None:
+        x0, labels = real_digits(sources, which=which)
+        x0, cond_ref = x0.to(device), labels.to(device)
+    else:
+        cond_ref = torch.tensor(sources, device=device)
     forward = lambda step, total, info: progress.tick(**info)  # noqa: E731  (one counter; cancel checked there)
 
     # 1. the mask (diffedit.step1)
-    mask = diffedit_mask(model, x0, cond_ref, queries, ab, n=opts["n"], strength=opts["strength"],
+    mask = diffedit_mask(model, x0, cond_ref, queries, n=opts["n"], strength=opts["strength"],
                          threshold=opts["threshold"], rescale=opts["rescale"], steps=steps,
                          guidance_scale=opts["guidance"], generator=generator(seed))
     check_finite(mask, "diffedit", "diffedit.step1 (mask)", what="mask")
     progress.tick(stage="mask")
     # 2. DDIM encoding to x_r (diffedit.step2), unconditional
-    encoding = diffedit_encode(model, x0, ab, encode_ratio=opts["encode_ratio"], steps=steps, callback=forward)
-    for i, x in enumerate(encoding.xs):
-        check_finite(x, "diffedit", f"diffedit.step2 (encoding) step {i}/{n_enc} (t={encoding.timesteps[i]})", what="latent")
+    encoding = diffedit_encode(model, x0, encode_ratio=opts["encode_ratio"], steps=steps, callback=forward)
+    _check_encoding(encoding, n_enc)
     # 3. decoding under Q inside the mask (diffedit.step3)
-    y0 = diffedit_decode(model, encoding, mask, queries, ab, guidance_scale=opts["guidance"], callback=forward)
+    y0 = diffedit_decode(model, encoding, mask, queries, guidance_scale=opts["guidance"], callback=forward)
     check_finite(y0, "diffedit", f"diffedit.step3 (decoding, steps 1–{n_enc})", what="edit")
 
     M = mask.reshape(x0.shape).bool()
-    unchanged = ((y0 - x0).abs() <= UNCHANGED_TOL) | M
-    outside = (~M).sum(dim=(1, 2, 3)).clamp(min=1)
-    kept = ((unchanged & ~M).sum(dim=(1, 2, 3)) / outside).tolist()
+    kept = _unchanged_outside(y0, x0, M, UNCHANGED_TOL)
     coverage = mask.flatten(1).mean(1).tolist()
     changed_inside = [float(((y0 - x0).abs()[i][M[i]] > 0.1).float().mean()) if M[i].any() else 0.0 for i in range(len(pairs))]
 
+    extra = {"images": names} if names is not None else {}
     result = DemoResult("diffedit", settings={"seed": seed, "device": str(device), "steps": steps, "pairs": [list(p) for p in pairs],
-                                              **opts, "encode_steps": n_enc})
+                                              **extra, **opts, "encode_steps": n_enc})
+    edits = [f"{r} → {q}" for r, q in pairs]
     add_grid(result, "edits", torch.stack([x0, mask.reshape(x0.shape) * 2 - 1, encoding.x_r, y0, (y0 - x0).abs() - 1], 1),
-             title=f"DiffEdit: each digit R edited into Q inside its mask ({steps}-step schedule, r = {opts['encode_ratio']:g})",
-             rows=[f"{r} → {q}" for r, q in pairs], row_title="R → Q",
+             title=(f"DiffEdit: each {'image' if names else 'digit'} R edited into Q inside its mask "
+                    f"({steps}-step schedule, r = {opts['encode_ratio']:g})"),
+             rows=names or edits, row_title="image" if names else "R → Q",
              cols=["input x_0", "mask M", "encoded x_r", "edit", "what changed"],
-             caption=("rows: " + ", ".join(f"{r} → {q}" for r, q in pairs)
-                      + "; columns: input x_0, mask M, encoding x_r (clipped), edit, what changed (|edit − input|)"))
+             caption=("rows: " + ", ".join(f"{n}: {e}" for n, e in zip(names, edits)) if names else "rows: " + ", ".join(edits))
+             + "; columns: input x_0, mask M, encoding x_r (clipped), edit, what changed (|edit − input|)")
+    if names:
+        _per_input(result, names, mask.reshape(x0.shape), y0)
     rows = []
     for i, (r, q) in enumerate(pairs):
-        rows.append({"edit": f"{r} → {q}", "mask coverage": coverage[i], "unchanged outside": kept[i],
-                     "changed inside": changed_inside[i]})
+        rows.append({**({"image": names[i]} if names else {}), "edit": f"{r} → {q}", "mask coverage": coverage[i],
+                     "unchanged outside": kept[i], "changed inside": changed_inside[i]})
     out_in, out_edit = classify(x0), classify(y0)
     if out_in is not None:
         for i, (r, q) in enumerate(pairs):
@@ -91,9 +136,107 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
                           f"guidance {opts['guidance']:g}", "columns": list(rows[0]), "rows": rows})
     result.metrics.update({"unchanged_outside_mask": min(kept), "mask_coverage": sum(coverage) / len(coverage),
                            "changed_inside_mask": sum(changed_inside) / len(changed_inside)})
-    result.text = [f"{len(pairs)} held-out digits edited; outside the mask {min(kept):.4f} of pixels are unchanged "
+    result.text = [f"{len(pairs)} {'images' if names else 'held-out digits'} edited; outside the mask {min(kept):.4f} of pixels are unchanged "
                    f"(worst image), the mask covers {result.metrics['mask_coverage']:.0%} on average"]
     if out_in is not None:
         result.text.append(f"classifier: inputs read as the source {result.metrics['source_read_as_source']:.0%}, "
                            f"edits read as the query {result.metrics['edit_read_as_query']:.0%}")
     return result
+
+
+def _run_text(model, images: list[str], source: str, target: str, opts: dict, *, device, seed: int, steps: int,
+              n_enc: int, progress: Progress) -> DemoResult:
+    """DiffEdit on a latent text-to-image model: the paper's own setting (Stable Diffusion)."""
+    from torch.nn import functional as F
+
+    px, names = load_images(images, model)
+    x0 = model.from_pixels(px)
+    cond_ref, cond_query = model.encode_prompt([source, target]).chunk(2)  # one text-encoder call
+    forward = lambda step, total, info: progress.tick(**info)  # noqa: E731
+
+    # 1. the mask (diffedit.step1), one image at a time: n draws × 2 texts is already a large UNet batch
+    gen = generator(seed)
+    mask = torch.cat([diffedit_mask(model, x0[i:i + 1], cond_ref, cond_query, n=opts["n"], strength=opts["strength"],
+                                    threshold=opts["threshold"], rescale=opts["rescale"], steps=steps,
+                                    guidance_scale=opts["guidance"], generator=gen) for i in range(len(names))])
+    check_finite(mask, "diffedit", "diffedit.step1 (mask)", what="mask")
+    progress.tick(stage="mask")
+    # 2. DDIM encoding to x_r (diffedit.step2), unconditional
+    encoding = diffedit_encode(model, x0, encode_ratio=opts["encode_ratio"], steps=steps, callback=forward)
+    _check_encoding(encoding, n_enc)
+    # 3. decoding under Q inside the mask (diffedit.step3)
+    y0 = diffedit_decode(model, encoding, mask, cond_query, guidance_scale=opts["guidance"], callback=forward)
+    check_finite(y0, "diffedit", f"diffedit.step3 (decoding, steps 1–{n_enc})", what="edit")
+
+    # what it did, in latents (exact outside the mask) and in pixels (through the VAE)
+    res = px.shape[-1]
+    M = mask.reshape(-1, 1, *mask.shape[-2:]).bool()                                 # (B, 1, h, w) latents
+    M_px = F.interpolate(M.float(), size=(res, res), mode="nearest").bool()           # (B, 1, R, R) pixels
+    edit, x_r, round_trip = pixels(model, y0), pixels(model, encoding.x_r), pixels(model, x0)
+    inp = px.float()
+    kept = _unchanged_outside(y0.float(), x0.float(), M, UNCHANGED_TOL)
+    kept_px = _unchanged_outside(edit, inp, M_px, PIXEL_TOL)
+    change, vae_change = (edit - inp).abs(), (round_trip - inp).abs()
+    inside, outside = _mean_in(change, M_px), _mean_in(change, ~M_px)
+    vae_outside = _mean_in(vae_change, ~M_px)
+    coverage = M.flatten(1).float().mean(1).tolist()
+
+    result = DemoResult("diffedit", settings={"seed": seed, "device": str(device), "steps": steps, "images": names,
+                                              "source": source, "target": target, **opts, "encode_steps": n_enc})
+    mask_px = M_px.float().expand(-1, 3, -1, -1) * 2 - 1
+    add_grid(result, "edits", torch.stack([inp, mask_px, x_r, edit, change.mean(1, keepdim=True).expand(-1, 3, -1, -1) - 1], 1),
+             title=f"DiffEdit: \"{source}\" → \"{target}\" inside the inferred mask ({steps}-step schedule, r = {opts['encode_ratio']:g})",
+             rows=names, row_title="image",
+             cols=["input x_0", "mask M (latent, nearest)", "encoded x_r (decoded)", "edit", "what changed"],
+             caption=("rows: " + ", ".join(names) + f"; from \"{source}\" to \"{target}\"; columns: input x_0, mask M "
+                      "(latent resolution, upsampled nearest), encoding x_r decoded by the VAE, edit, "
+                      "what changed (mean |edit − input| over RGB)"))
+    _per_input(result, names, mask_px, edit)
+    rows = [{"image": names[i], "mask coverage": coverage[i], "unchanged outside (latents)": kept[i],
+             "unchanged outside (pixels)": kept_px[i], "|Δ| inside": inside[i], "|Δ| outside": outside[i],
+             "|Δ| outside, VAE alone": vae_outside[i]} for i in range(len(names))]
+    result.tables.append({"name": "edits", "title": f"DiffEdit \"{source}\" → \"{target}\", {steps}-step schedule, "
+                          f"r = {opts['encode_ratio']:g}, guidance {opts['guidance']:g}; |Δ| = mean |edit − input| "
+                          "in pixels, [−1, 1]", "columns": list(rows[0]), "rows": rows})
+    mean = lambda xs: sum(xs) / len(xs)  # noqa: E731
+    result.metrics.update({"unchanged_outside_mask": min(kept), "unchanged_outside_mask_pixels": min(kept_px),
+                           "mask_coverage": mean(coverage), "change_inside_mask": mean(inside),
+                           "change_outside_mask": mean(outside), "vae_change_outside_mask": mean(vae_outside)})
+    m = result.metrics
+    result.text = [
+        f"{len(names)} image{'s' if len(names) != 1 else ''} edited from \"{source}\" to \"{target}\"; "
+        f"the mask covers {m['mask_coverage']:.0%} on average",
+        f"outside the mask the latents are unchanged: {m['unchanged_outside_mask']:.4f} of values (worst image)",
+        f"in pixels {m['unchanged_outside_mask_pixels']:.1%} stay within one 8-bit level: the VAE decoder mixes neighbouring "
+        f"latents and its round trip is lossy (mean |Δ| outside {m['change_outside_mask']:.3f}, "
+        f"the VAE alone {m['vae_change_outside_mask']:.3f}); inside the mask {m['change_inside_mask']:.3f}",
+    ]
+    return result
+
+
+def _check_encoding(encoding, n_enc: int) -> None:
+    for i, x in enumerate(encoding.xs):
+        check_finite(x, "diffedit", f"diffedit.step2 (encoding) step {i}/{n_enc} (t={encoding.timesteps[i]})", what="latent")
+
+
+def _unchanged_outside(y: torch.Tensor, x: torch.Tensor, M: torch.Tensor, tol: float) -> list[float]:
+    """Per image, the share of values outside the mask ``M`` (broadcast over channels) within ``tol`` of x."""
+    M = M.expand_as(y)
+    unchanged = ((y - x).abs() <= tol) | M
+    outside = (~M).sum(dim=(1, 2, 3)).clamp(min=1)
+    return ((unchanged & ~M).sum(dim=(1, 2, 3)) / outside).tolist()
+
+
+def _mean_in(values: torch.Tensor, where: torch.Tensor) -> list[float]:
+    """Per image, the mean of ``values`` where ``where`` (broadcast over channels) holds; 0 for an empty region."""
+    where = where.expand_as(values).float()
+    return ((values * where).sum(dim=(1, 2, 3)) / where.sum(dim=(1, 2, 3)).clamp(min=1)).tolist()
+
+
+def _per_input(result: DemoResult, names: list[str], masks: torch.Tensor, edits: torch.Tensor) -> None:
+    """``mask_i`` and ``edit_i`` (i from 1): each input's mask and edited image, one tile each."""
+    for i, name in enumerate(names, 1):
+        add_grid(result, f"mask_{i}", masks[i - 1:i], title=f"DiffEdit mask M of {name}", rows=[name], cols=["mask M"],
+                 caption=f"the edit mask of {name} (white: edited)")
+        add_grid(result, f"edit_{i}", edits[i - 1:i], title=f"DiffEdit edit of {name}", rows=[name], cols=["edit"],
+                 caption=f"{name} edited inside its mask")
