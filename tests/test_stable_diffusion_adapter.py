@@ -135,23 +135,25 @@ def _argv(folder, image, out, *extra):
 
 
 def test_cli_diffedit_writes_mask_and_edit(tiny_folder, png, tmp_path, capsys):  # noqa: F811
+    # `paperkit diffedit` is `paperkit run diffedit`: the demo's figures, one mask and edit per input
     out = tmp_path / "out"
     assert cli_main()(_argv(tiny_folder, png, out, "--device", "cpu")) == 0
-    mask, edited = Image.open(out / "mask.png"), Image.open(out / "edited.png")
-    assert mask.size == edited.size == (RES, RES)
-    assert mask.mode == "L" and edited.mode == "RGB"
-    assert set(np.unique(np.asarray(mask)).tolist()) <= {0, 255}
+    assert sorted(p.name for p in out.iterdir()) == ["edit_1.png", "edits.png", "mask_1.png"]
+    for name in ("mask_1.png", "edit_1.png", "edits.png"):
+        with Image.open(out / name) as img:
+            assert img.mode == "RGB" and img.width >= RES and img.height > RES  # the tile, its title above
     captured = capsys.readouterr()
-    lines = captured.out.strip().splitlines()
-    assert len(lines) == 2 and "mask.png" in lines[0] and "%" in lines[0] and "edited.png" in lines[1]
-    assert "encode 8/8" in captured.err and "decode 8/8" in captured.err
+    for name in ("edits.png", "mask_1.png", "edit_1.png"):
+        assert str(out / name) in captured.out  # the summary says where every file is
+    assert "model: Stable Diffusion folder" in captured.out and "DiffEdit" in captured.out
+    assert "diffedit encode" in captured.err and "diffedit decode" in captured.err and "loading" in captured.err
 
 
 def test_cli_diffedit_is_deterministic(tiny_folder, png, tmp_path):  # noqa: F811
     main = cli_main()
     for name in ("a", "b"):
         assert main(_argv(tiny_folder, png, tmp_path / name, "--device", "cpu", "--seed", "3")) == 0
-    for f in ("mask.png", "edited.png"):
+    for f in ("mask_1.png", "edit_1.png", "edits.png"):
         assert np.array_equal(np.asarray(Image.open(tmp_path / "a" / f)), np.asarray(Image.open(tmp_path / "b" / f)))
 
 

@@ -1,21 +1,34 @@
-"""``paperkit run DEMO``: run a demo on the digits model; write its images as PNGs and print a summary.
+"""``paperkit run DEMO``: run a demo on the digits model or a Stable Diffusion; write its images as PNGs
+and print a summary.
 
     paperkit run --list [--steps N]
-    paperkit run DEMO [--device auto|cpu|cuda|mps] [--seed S] [--steps N] [--out DIR] [--json]
+    paperkit run DEMO [--model M] [--prompt TEXT ...] [--image PATH ...] [--from TEXT --to TEXT]
+                      [--guidance S] [--device auto|cpu|cuda|mps] [--dtype D] [--seed S] [--steps N]
+                      [--out DIR] [--json]
+
+``--model`` is "digits" (the default, built in), a local diffusers Stable Diffusion folder or a
+Hugging Face Hub id in the local cache (``paperkit.models.resolve``); the demo's inputs are its
+``DemoSpec.inputs``: ``--prompt`` (repeatable) → ``prompts``, ``--image`` (repeatable) → ``images``,
+``--from``/``--to`` → DiffEdit's ``source``/``target``, ``--guidance`` → the demo's guidance scale.
+Everything is checked before anything is loaded — which demo takes which option, how many prompts,
+the image files, the model name — each mistake one line (exit 2).
 
 Images go to ``--out`` (default ``./paperkit-out/DEMO``) as labelled PNGs (``paperkit.demos.figure``:
-title, row and column labels, tiles ×4); the summary says what ran (``DemoSpec.describe(steps)``),
-has the tables as aligned text, the metrics and every file written, or (``--json``) one JSON object
-with everything but raw pixels (each image's labels included). ``--list`` describes each demo at
+title, row and column labels, tiles scaled to about 128 px — ×4 for digits, ×1 for Stable
+Diffusion's 512 px); the summary says which model ran, what ran (``DemoSpec.describe(steps)``), has
+the tables as aligned text, the metrics and every file written, or (``--json``) one JSON object with
+everything but raw pixels (each image's labels included). ``--list`` describes each demo at
 ``--steps`` when given.
-Progress goes to stderr. The first Ctrl-C sets the demo's cancel flag, so it stops between two steps
-("cancelled", exit 130); a second one interrupts at once. A NaN in a sample stops the demo with a
-one-line error (exit 1). torch is imported inside ``run`` (through ``paperkit.demos.run_demo``).
+Progress (loading the model, then the demo) goes to stderr. The first Ctrl-C sets the demo's cancel
+flag, so it stops between two steps ("cancelled", exit 130); a second one interrupts at once. A NaN
+in a sample, or running out of GPU memory, stops the demo with a one-line error (exit 1). torch is
+imported inside ``run`` (through ``paperkit.demos.run_demo``).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 import sys
 import threading
@@ -26,25 +39,49 @@ from ..device import DEVICES
 from ..errors import UserError
 from .output import display_width, pad, print_json
 
-PNG_SCALE = 4  # a 16×16 tile becomes 64×64 pixels in the files (``paperkit.demos.figure.DEFAULT_SCALE``)
+PNG_SCALE = 4  # the digits' 16×16 tiles become 64×64 pixels; ``figure.png_scale`` picks each figure's
+DTYPES = ("auto", "float16", "bfloat16", "float32")
+#: The demo keyword ``--guidance`` sets, per demo that has one guidance scale to choose.
+GUIDANCE_OPTION = {"interpolation": "guidance", "diffedit": "guidance", "norm_rescale": "scale",
+                   "decreasing_guidance": "scale"}
+#: How the CLI spells each demo input (``DemoInput.option``).
+FLAGS = {"prompts": "--prompt", "images": "--image", "source": "--from", "target": "--to"}
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "run", help="run a demo (sampling, guidance, inversion, DiffEdit …) and write its images",
-        description="Run a demo on the project's digits model: it shows catalog equations at work as "
-        "images, plots and tables. `paperkit run --list` lists them with their equations.",
+        description="Run a demo on the project's digits model or on a Stable Diffusion (--model): it shows "
+        "catalog equations at work as images, plots and tables. `paperkit run --list` lists them with their equations.",
     )
     p.add_argument("demo", nargs="?", help="the demo's name (see --list)")
     p.add_argument("--list", action="store_true", help="list the demos and the equations each one shows "
                    "(with --steps: what each one runs at that many steps)")
-    p.add_argument("--device", choices=DEVICES, default="auto", help="auto = CUDA, else MPS, else CPU")
+    add_model_arguments(p)
+    p.add_argument("--prompt", dest="prompts", action="append", metavar="TEXT",
+                   help="a prompt (repeat for several: one column each; interpolation takes two; inversion a caption)")
+    p.add_argument("--image", dest="images", action="append", metavar="PATH",
+                   help="an image file for inversion or diffedit (repeat for several)")
+    p.add_argument("--from", dest="source", metavar="TEXT", help="diffedit: the text describing the image as it is (R)")
+    p.add_argument("--to", dest="target", metavar="TEXT", help="diffedit: the text describing the edit (Q)")
+    p.add_argument("--guidance", type=float, metavar="S",
+                   help=f"classifier-free guidance scale ({', '.join(GUIDANCE_OPTION)}; default: the demo's)")
     p.add_argument("--seed", type=int, default=0, help="seed of every random draw (default 0); same seed, same device ⇒ same result")
     p.add_argument("--steps", type=int, default=None, help="sampling steps; each demo's meaning is in --list (default: the demo's)")
     p.add_argument("--out", metavar="DIR", default=None, help="folder for the PNGs (default ./paperkit-out/DEMO)")
     p.add_argument("--json", action="store_true", help="print one JSON object (images as file paths) instead of text")
     p.set_defaults(func=run)
     return p
+
+
+def add_model_arguments(p: argparse.ArgumentParser, *, required: bool = False) -> None:
+    """``--model``, ``--device`` and ``--dtype`` (shared with ``paperkit diffedit``)."""
+    p.add_argument("--model", metavar="M", default=None, required=required,
+                   help='"digits" (default, built in), a local Stable Diffusion folder, or a Hugging Face Hub id '
+                   "(org/name) in your Hugging Face cache")
+    p.add_argument("--device", choices=DEVICES, default="auto", help="auto = CUDA, else MPS, else CPU")
+    p.add_argument("--dtype", choices=DTYPES, default="auto",
+                   help="Stable Diffusion's precision: auto = float16 on CUDA, float32 elsewhere (digits: always float32)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,21 +92,30 @@ def run(args: argparse.Namespace) -> int:
     if not args.demo:
         raise UserError("name a demo, e.g. `paperkit run ddim`, or list them with `paperkit run --list`")
     spec = get_spec(args.demo)
+    # everything the user typed is checked before anything heavy is imported or loaded
+    ref = _model_ref(spec, getattr(args, "model", None))
+    options = demo_options(spec, args, text_to_image=bool(ref and ref.text_to_image))
+    options.update(getattr(args, "overrides", None) or {})  # ``paperkit diffedit``'s extra knobs
     out = Path(args.out if args.out else Path("paperkit-out") / spec.name).expanduser()
     if out.exists() and not out.is_dir():
         raise UserError(f"--out is a file, not a folder: {out}")
 
     from ..demos import run_demo  # imports torch (≈ 2.3 s) only now
-    from ..demos.figure import write_pngs  # numpy and Pillow
+    from ..demos.figure import png_scale, write_pngs  # numpy and Pillow
     from ..device import resolve_device
     from ..progress import Cancelled
 
     device = resolve_device(args.device)
+    dtype = getattr(args, "dtype", "auto")
     cancel = threading.Event()
     progress = _Progress()
+    model = None
     try:
         with _cancel_on_sigint(cancel):
-            result = run_demo(spec.name, device=device, seed=args.seed, steps=args.steps, callback=progress, cancel=cancel)
+            if ref is not None and ref.text_to_image:
+                model = _load(ref, device, dtype, cancel)
+            result = run_demo(spec.name, model, device=device, seed=args.seed, steps=args.steps, callback=progress,
+                              cancel=cancel, **options)
     except (Cancelled, KeyboardInterrupt):
         progress.finish()
         print("cancelled", file=sys.stderr)
@@ -78,22 +124,157 @@ def run(args: argparse.Namespace) -> int:
         progress.finish()
         print(f"paperkit: error: {exc}", file=sys.stderr)
         return 1
+    except UserError:  # e.g. an image the demo cannot use: main prints it, on a line of its own
+        progress.finish()
+        raise
     except ValueError as exc:  # a setting the maths rejects, e.g. too few steps for a demo
         progress.finish()
         raise UserError(f"{spec.name}: {exc}") from exc
+    except RuntimeError as exc:
+        progress.finish()
+        if not is_out_of_memory(exc):
+            raise
+        print(f"paperkit: error: {out_of_memory_line(spec.name, exc, device, model)}", file=sys.stderr)
+        return 1
     progress.finish()
 
-    paths = {name: str(path) for name, path in write_pngs(result, out, scale=PNG_SCALE).items()}
+    scales = {name: png_scale(result, name) for name in result.images}
+    paths = {name: str(path) for name, path in write_pngs(result, out).items()}
+    model_line = _model_line(ref, model, spec)
+    text_to_image = bool(ref and ref.text_to_image)
     if args.json:
-        payload = {"title": spec.title, "description": spec.describe(args.steps), "equations": list(spec.equations),
-                   **result.to_json(paths)}
+        payload = {"title": spec.title, "description": spec.describe(args.steps, text_to_image=text_to_image),
+                   "equations": list(spec.equations), "model": model_line, **result.to_json(paths),
+                   "png_scale": scales}
         for table in result.tables:  # a table a demo names for the top level (matmul's "rows")
             if table.get("json_key"):
                 payload[table["json_key"]] = table["rows"]
         print_json(payload)
     else:
-        _print_summary(spec, result, paths, args.steps)
+        _print_summary(spec, result, paths, args.steps, model_line=model_line, scales=scales,
+                       text_to_image=text_to_image)
     return 0
+
+
+def _model_ref(spec, name: str | None):
+    """The resolved ``--model`` (None: the demo needs none, or the default digits model)."""
+    from ..models.resolve import resolve_model
+
+    if not spec.needs_model:
+        if name is not None:
+            takes = ", ".join(s.name for s in DEMOS.values() if s.needs_model)
+            raise UserError(f"{spec.name} runs without a model: drop --model (the demos that take one: {takes})")
+        return None
+    return resolve_model("digits" if name is None else name)
+
+
+def demo_options(spec, args, *, text_to_image: bool) -> dict:
+    """The demo's keyword options from ``--prompt``/``--image``/``--from``/``--to``/``--guidance``,
+    checked against ``spec.inputs``: an option the demo does not take, the wrong number of prompts,
+    a missing required input (with a text-to-image model) or an unreadable image is one UserError line."""
+    given = {"prompts": getattr(args, "prompts", None), "images": getattr(args, "images", None),
+             "source": getattr(args, "source", None), "target": getattr(args, "target", None)}
+    given = {k: v for k, v in given.items() if v is not None}
+    options: dict = {}
+    for option, value in given.items():
+        flag = FLAGS[option]
+        inp = spec.input(option)
+        if inp is None:
+            takes = [s.name for s in DEMOS.values() if s.input(option) is not None]
+            raise UserError(f"{spec.name} takes no {flag}; the demos that do: {', '.join(takes)}")
+        values = value if isinstance(value, list) else [value]
+        if option != "images" and any(not str(v).strip() for v in values):
+            raise UserError(f"{flag} must be a non-empty text")
+        if inp.count == 2 and len(values) != 2:
+            raise UserError(f"{spec.name} takes exactly two {flag} (from and to), got {len(values)}")
+        options[option] = list(values) if inp.is_list else str(values[0])
+    if ("source" in options) != ("target" in options) and spec.input("source") and spec.input("target"):
+        raise UserError(f"--from and --to go together: {spec.name} edits from one text to the other")
+    if "images" in options:
+        for path in options["images"]:
+            check_image(path)
+        prompts, images = options.get("prompts"), options["images"]
+        if prompts and spec.input("prompts") and spec.input("prompts").count == 1 and len(prompts) not in (1, len(images)):
+            raise UserError(f"{spec.name}: give one --prompt for all images or one per image "
+                            f"({len(prompts)} prompts for {len(images)} images)")
+    if text_to_image:
+        missing = [FLAGS[i.option] for i in spec.inputs if i.required and i.option not in options]
+        if missing:
+            words = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
+            raise UserError(f"{spec.name} on a Stable Diffusion model needs {words}")
+    guidance = getattr(args, "guidance", None)
+    if guidance is not None:
+        if spec.name not in GUIDANCE_OPTION:
+            raise UserError(f"{spec.name} takes no --guidance; the demos that do: {', '.join(GUIDANCE_OPTION)}")
+        if not math.isfinite(guidance) or guidance < 0:
+            raise UserError(f"--guidance must be a number ≥ 0, got {guidance}")
+        options[GUIDANCE_OPTION[spec.name]] = float(guidance)
+    return options
+
+
+def check_image(path: str) -> None:
+    """One UserError line when ``path`` is not an image file Pillow can read."""
+    from PIL import Image, UnidentifiedImageError
+
+    file = Path(path).expanduser()
+    if not file.exists():
+        raise UserError(f"image not found: {path}")
+    if not file.is_file():
+        raise UserError(f"image path is not a file: {path}")
+    try:
+        with Image.open(file) as img:
+            img.verify()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise UserError(f"not a readable image: {path} (Pillow cannot open it)") from exc
+
+
+def _load(ref, device, dtype, cancel):
+    """The Stable Diffusion ``ref`` names, on ``device``, its progress on stderr (one line per component)."""
+    from ..models import load_model
+    from ..progress import Cancelled
+
+    if ref.path is None:
+        print(f"downloading {ref.repo_id} from the Hugging Face Hub…", file=sys.stderr, flush=True)
+    loading = _Progress(label=f"loading {ref.describe()}")
+
+    def callback(step, total, info):
+        loading(step, total, info)
+        if cancel.is_set():
+            raise Cancelled("cancelled while loading the model")
+
+    try:
+        return load_model(ref.name, device=device, dtype=None if dtype == "auto" else dtype, callback=callback)
+    finally:
+        loading.finish()
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    """``torch.OutOfMemoryError`` (CUDA, MPS), or a RuntimeError saying "out of memory"."""
+    return type(exc).__name__ == "OutOfMemoryError" or "out of memory" in str(exc).lower()
+
+
+def out_of_memory_line(demo: str, exc: BaseException, device, model=None) -> str:
+    """Out of memory as one line, with what to change (cf. ``paperkit.runner.failures.describe_failure``,
+    whose wording is the app's)."""
+    first = (str(exc).strip().splitlines() or [""])[0]
+    detail = f" ({first[:120]})" if first else ""
+    tips = ["fewer prompts or images (a smaller batch)", "fewer --steps"]
+    if str(getattr(model, "dtype", "")) in ("torch.float32", "float32"):
+        tips.append("half precision (--dtype float16)")
+    if getattr(device, "type", str(device)) != "cpu":
+        tips.append("--device cpu")
+    return f"{demo}: out of memory{detail} — try " + ", ".join(tips[:-1]) + " or " + tips[-1]
+
+
+def _model_line(ref, model, spec) -> str | None:
+    """The model the demo ran on, for the summary: what it is, and its precision and device when loaded here."""
+    if not spec.needs_model or ref is None:
+        return None
+    if model is None:
+        return ref.describe()
+    dtype = str(getattr(model, "dtype", "")).removeprefix("torch.")
+    device = getattr(getattr(model, "device", None), "type", "")
+    return f"{ref.describe()}, {dtype} on {device}" if dtype and device else ref.describe()
 
 
 def _list(as_json: bool, steps: int | None = None) -> int:
@@ -112,10 +293,13 @@ def _list(as_json: bool, steps: int | None = None) -> int:
     return 0
 
 
-def _print_summary(spec, result, paths: dict[str, str], steps: int | None = None) -> None:
+def _print_summary(spec, result, paths: dict[str, str], steps: int | None = None, *, model_line: str | None = None,
+                   scales: dict[str, int] | None = None, text_to_image: bool = False) -> None:
     settings = result.settings
     print(f"{spec.name} — {spec.title}  ({', '.join(spec.equations)})")
-    print(f"  {spec.describe(steps)}")
+    print(f"  {spec.describe(steps, text_to_image=text_to_image)}")
+    if model_line:
+        print(f"model: {model_line}")
     print(f"seed {settings.get('seed')}, device {settings.get('device')}, {result.timings.get('total_s', 0):.2f} s")
     for line in result.text:
         print(f"  {line}")
@@ -131,9 +315,12 @@ def _print_summary(spec, result, paths: dict[str, str], steps: int | None = None
     if result.series:
         print("\nSeries (in --json): " + ", ".join(result.series))
     if paths:
-        print(f"\nImages (labelled PNGs, tiles ×{PNG_SCALE})")
+        scales = scales or {}
+        used = sorted(set(scales.values()))
+        print(f"\nImages (labelled PNGs, tiles ×{used[0]})" if len(used) == 1 else "\nImages (labelled PNGs)")
         for name, path in paths.items():
-            print(f"  {path}  — {result.title(name)}")
+            each = f" (×{scales[name]})" if len(used) > 1 and name in scales else ""
+            print(f"  {path}  — {result.title(name)}{each}")
 
 
 def format_table(columns: list[str], rows: list[dict]) -> str:
@@ -162,15 +349,19 @@ def _fmt(value) -> str:
 class _Progress:
     """Progress on stderr: rewritten in place on a terminal, else a line at the start, every 10 % and the end."""
 
-    def __init__(self, stream=None):
+    def __init__(self, stream=None, label: str = ""):
         self.stream = stream or sys.stderr
         self.interactive = bool(getattr(self.stream, "isatty", lambda: False)())
         self.last_decile = -1
         self.open_line = False
+        self.label = label
 
     def __call__(self, step: int, total: int, info: dict) -> None:
         stage = info.get("stage", "step")
-        text = f"{info.get('demo', '')} {stage} — {step}/{total}".strip()
+        if stage == "load":  # loading a model: "loading MODEL: unet — 1/5"
+            text = f"{self.label or 'loading'}: {info.get('component', '')} — {step}/{total}"
+        else:
+            text = f"{info.get('demo', '')} {stage} — {step}/{total}".strip()
         if self.interactive:
             print(f"\r\033[K{text}", end="", file=self.stream, flush=True)
             self.open_line = True

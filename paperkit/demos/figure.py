@@ -396,14 +396,23 @@ def figure_png(result, name: str, scale: int = DEFAULT_SCALE) -> bytes:
     return render(result, name, scale).png()
 
 
-def write_pngs(result, out_dir, scale: int = DEFAULT_SCALE) -> dict[str, Path]:
+def png_scale(result, name: str) -> int:
+    """The scale ``write_pngs`` picks for image ``name``: tiles drawn about 128 px on a side, at most ×4
+    and at least ×1 — 16–32 px digit tiles ×4, 64 px ×2, Stable Diffusion's 512 px tiles ×1 (the
+    figure stays the model's own size). The tile is the grid's, else the image's shorter side."""
+    meta = result.grids.get(name)
+    side = max(meta["tile"]) if meta else min(np.asarray(result.images[name]).shape[:2])
+    return int(min(DEFAULT_SCALE, max(1, 128 // max(1, int(side)))))
+
+
+def write_pngs(result, out_dir, scale: int | None = None) -> dict[str, Path]:
     """Write every image of ``result`` as a labelled PNG ``out_dir/NAME.png`` (the folder is created);
-    returns name → path, in the result's order."""
+    returns name → path, in the result's order. ``scale`` None picks one per image (``png_scale``)."""
     out = Path(out_dir).expanduser()
     out.mkdir(parents=True, exist_ok=True)
     paths = {}
     for name in result.images:
         path = out / f"{name}.png"
-        path.write_bytes(figure_png(result, name, scale))
+        path.write_bytes(figure_png(result, name, png_scale(result, name) if scale is None else scale))
         paths[name] = path
     return paths

@@ -18,8 +18,7 @@ import torch
 from ..diffusion.noise_schedule import NoiseSchedule
 from ..errors import UserError
 
-#: The sub-folders a Stable Diffusion pipeline folder must have for ``from_folder``.
-REQUIRED_COMPONENTS = ("unet", "vae", "text_encoder", "tokenizer", "scheduler")
+from .resolve import REQUIRED_COMPONENTS, check_pipeline_folder, display_path  # noqa: F401  (re-exported)
 
 
 class StableDiffusionModel:
@@ -58,34 +57,17 @@ class StableDiffusionModel:
     # -- construction -----------------------------------------------------------------------------
 
     @classmethod
-    def from_folder(cls, path, device="cpu", dtype=torch.float32) -> "StableDiffusionModel":
+    def from_folder(cls, path, device="cpu", dtype=None, callback=None) -> "StableDiffusionModel":
         """Load a local diffusers Stable Diffusion folder (``model_index.json``, ``unet/``, ``vae/``, …).
 
-        Nothing is downloaded. A missing folder or one that is not a Stable Diffusion pipeline raises
+        Nothing is downloaded. The components are loaded one at a time (``load_pipeline``), each
+        reported to ``callback(step, total, {"stage": "load", "component": name})``; ``dtype`` None
+        is half precision on CUDA and float32 elsewhere (``default_dtype``). A missing folder, one
+        that is not a Stable Diffusion pipeline or a component that cannot be read raises
         ``UserError`` with one line saying so.
         """
-        from diffusers import StableDiffusionPipeline
-
-        path = Path(path).expanduser()
-        if not path.exists():
-            raise UserError(f"model folder not found: {path}")
-        if not path.is_dir():
-            raise UserError(f"model path is not a folder: {path}")
-        if not (path / "model_index.json").is_file():
-            raise UserError(f"not a diffusers pipeline folder (no model_index.json): {path}")
-        missing = [name for name in REQUIRED_COMPONENTS if not (path / name).is_dir()]
-        if missing:
-            raise UserError(f"incomplete Stable Diffusion folder {path}: missing {', '.join(m + '/' for m in missing)}")
-        try:
-            pipe = StableDiffusionPipeline.from_pretrained(
-                str(path), local_files_only=True, safety_checker=None, requires_safety_checker=False, dtype=dtype
-            )
-        except Exception as exc:  # diffusers raises OSError, ValueError, KeyError, JSONDecodeError …
-            reason = " ".join(str(exc).split()) or type(exc).__name__
-            if len(reason) > 200:
-                reason = reason[:197] + "..."
-            raise UserError(f"cannot load a Stable Diffusion pipeline from {path}: {reason}") from exc
-        return cls(pipe).to(device)
+        pipe = load_pipeline(path, device=device, dtype=dtype, callback=callback)
+        return cls(pipe)
 
     def to(self, device) -> "StableDiffusionModel":
         """Move every module (and the cached null embedding) to ``device``; returns self."""
@@ -207,3 +189,168 @@ class StableDiffusionModel:
             f"StableDiffusionModel(resolution={self.resolution}, T={len(self.alpha_bars)}, "
             f"device={self.device}, dtype={self.dtype})"
         )
+
+
+# -- loading, component by component ----------------------------------------------------------------
+
+#: What each component of a supported pipeline must be (``model_index.json``: [library, class]).
+SUPPORTED_CLASSES = {"unet": ("UNet2DConditionModel",), "vae": ("AutoencoderKL",),
+                     "text_encoder": ("CLIPTextModel",), "tokenizer": ("CLIPTokenizer", "CLIPTokenizerFast")}
+_DTYPES = {"float16": torch.float16, "fp16": torch.float16, "half": torch.float16, "bfloat16": torch.bfloat16,
+           "bf16": torch.bfloat16, "float32": torch.float32, "fp32": torch.float32, "float": torch.float32}
+
+
+def default_dtype(device) -> torch.dtype:
+    """Half precision on CUDA (Stable Diffusion v1 at 512 px then fits 4 GB), float32 elsewhere
+    (CPUs gain nothing from float16 and MPS is unreliable with it)."""
+    return torch.float16 if torch.device(device).type == "cuda" else torch.float32
+
+
+def resolve_dtype(dtype, device) -> torch.dtype:
+    """``dtype`` as a torch dtype: None or "auto" → ``default_dtype(device)``; names as in ``_DTYPES``."""
+    if dtype is None or (isinstance(dtype, str) and dtype.strip().lower() == "auto"):
+        return default_dtype(device)
+    if isinstance(dtype, torch.dtype):
+        return dtype
+    key = str(dtype).strip().lower().removeprefix("torch.")
+    if key not in _DTYPES:
+        raise UserError(f"unknown dtype {dtype!r}: use auto, float16, bfloat16 or float32")
+    return _DTYPES[key]
+
+
+def _variant(folder: Path) -> str | None:
+    """"fp16" when a component folder holds only fp16-variant weights (``*.fp16.safetensors``), the
+    way some Hub repositories ship them; else None (the plain weights)."""
+    try:
+        names = [p.name for p in folder.iterdir() if p.suffix in (".safetensors", ".bin")]
+    except OSError:
+        return None
+    plain = [n for n in names if n.count(".") == 1]
+    return "fp16" if not plain and any(".fp16." in n for n in names) else None
+
+
+def _reason(exc: BaseException) -> str:
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    return reason if len(reason) <= 200 else reason[:197] + "..."
+
+
+def _is_oom(exc: BaseException) -> bool:
+    return type(exc).__name__ == "OutOfMemoryError" or "out of memory" in str(exc).lower()
+
+
+class _quiet_loading:
+    """While loading, diffusers' and transformers' own progress bars and warnings (unexpected config
+    keys of another scheduler class, "Loading weights" bars) are off; ``callback`` is the progress.
+    Their settings are restored afterwards."""
+
+    def __enter__(self):
+        from diffusers.utils import logging as dlog
+        from transformers.utils import logging as tlog
+
+        self.saved = [(lib, lib.get_verbosity(), lib.is_progress_bar_enabled()) for lib in (dlog, tlog)]
+        for lib in (dlog, tlog):
+            lib.set_verbosity_error()
+            lib.disable_progress_bar()
+        return self
+
+    def __exit__(self, *exc):
+        for lib, verbosity, bar in self.saved:
+            lib.set_verbosity(verbosity)
+            if bar:
+                lib.enable_progress_bar()
+        return False
+
+
+def load_pipeline(path, device="cpu", dtype=None, callback=None):
+    """A diffusers ``StableDiffusionPipeline`` from a local folder, loaded one component at a time.
+
+    UNet, VAE, CLIP text encoder, tokenizer, then the scheduler as ``DDIMScheduler`` whatever class
+    the folder names (the demos sample with DDIM, ``ddim.12``; the folder's training schedule — β's,
+    ``steps_offset``, prediction type — is what is read). Each component goes to ``device`` as soon
+    as it is loaded, and ``callback(i, 5, {"stage": "load", "component": name})`` follows it. No
+    safety checker or feature extractor. Nothing is downloaded (``local_files_only``).
+
+    A folder that is not a supported pipeline, or a component that cannot be read (missing or
+    truncated weights), is a ``UserError`` of one line; out-of-memory errors pass through as they are.
+    """
+    folder = Path(path).expanduser()
+    index = check_pipeline_folder(folder)
+    with _quiet_loading():  # importing the pipeline makes transformers warn about torchvision
+        from diffusers import AutoencoderKL, DDIMScheduler, StableDiffusionPipeline, UNet2DConditionModel
+        from transformers import CLIPTextModel, CLIPTokenizer
+    for name, classes in SUPPORTED_CLASSES.items():
+        entry = index.get(name)
+        cls_name = entry[1] if isinstance(entry, (list, tuple)) and len(entry) == 2 else None
+        if cls_name is not None and cls_name not in classes:
+            raise UserError(f"{display_path(folder)}: its {name} is a {cls_name}, paperkit loads {' or '.join(classes)} "
+                            "(Stable Diffusion v1/v2 pipelines)")
+    device = torch.device(device)
+    dtype = resolve_dtype(dtype, device)
+    where = str(folder)
+    loaders = (
+        ("unet", lambda: UNet2DConditionModel.from_pretrained(
+            where, subfolder="unet", torch_dtype=dtype, variant=_variant(folder / "unet"), local_files_only=True)),
+        ("vae", lambda: AutoencoderKL.from_pretrained(
+            where, subfolder="vae", torch_dtype=dtype, variant=_variant(folder / "vae"), local_files_only=True)),
+        ("text_encoder", lambda: CLIPTextModel.from_pretrained(
+            where, subfolder="text_encoder", dtype=dtype, variant=_variant(folder / "text_encoder"), local_files_only=True)),
+        ("tokenizer", lambda: CLIPTokenizer.from_pretrained(where, subfolder="tokenizer", local_files_only=True)),
+        ("scheduler", lambda: DDIMScheduler.from_pretrained(where, subfolder="scheduler", local_files_only=True)),
+    )
+    parts = {}
+    for step, (name, load) in enumerate(loaders, 1):
+        try:
+            with _quiet_loading():
+                part = load()
+        except Exception as exc:  # diffusers/transformers raise OSError, ValueError, SafetensorError, EnvironmentError …
+            if _is_oom(exc):
+                raise
+            raise UserError(f"cannot load the {name} of {display_path(folder)}: {_reason(exc)}") from exc
+        if isinstance(part, torch.nn.Module):
+            part = part.to(device).eval()
+        parts[name] = part
+        if callback is not None:
+            callback(step, len(loaders), {"stage": "load", "component": name})
+    unet, vae = parts["unet"], parts["vae"]
+    if unet.config.in_channels != vae.config.latent_channels:
+        raise UserError(f"{display_path(folder)}: its UNet takes {unet.config.in_channels} channels, not the VAE's "
+                        f"{vae.config.latent_channels} latents (an inpainting or depth model?): not supported")
+    pipe = StableDiffusionPipeline(
+        vae=vae, text_encoder=parts["text_encoder"], tokenizer=parts["tokenizer"], unet=unet,
+        scheduler=parts["scheduler"], safety_checker=None, feature_extractor=None, requires_safety_checker=False,
+    )
+    pipe.set_progress_bar_config(disable=True)
+    return pipe
+
+
+def download_pipeline(repo_id: str, cache_dir) -> Path:
+    """Download Hub repository ``repo_id``'s pipeline files into the Hugging Face cache, as diffusers'
+    ``from_pretrained`` does (``DiffusionPipeline.download``: the component folders' configs and
+    weights, no safety checker), and return the snapshot folder. No network, no such repository or a
+    gated one is a ``UserError`` line."""
+    with _quiet_loading():  # diffusers' "Couldn't connect to the Hub" chatter; huggingface_hub's bars stay
+        from diffusers import StableDiffusionPipeline
+
+        try:
+            folder = StableDiffusionPipeline.download(
+                repo_id, cache_dir=str(cache_dir), safety_checker=None, feature_extractor=None, image_encoder=None)
+        except Exception as exc:  # no network, no such repository, a gated one …
+            raise UserError(_download_failure(repo_id, cache_dir, exc)) from exc
+    return Path(folder)
+
+
+def _download_failure(repo_id: str, cache_dir, exc: BaseException) -> str:
+    """Why a download failed, in one line, from the exception and its causes."""
+    chain, seen = [], exc
+    while seen is not None and len(chain) < 8:
+        chain.append(type(seen).__name__)
+        seen = seen.__cause__ or seen.__context__
+    where = f"model {repo_id!r} is not in the Hugging Face cache ({display_path(cache_dir)})"
+    if "GatedRepoError" in chain:
+        return f"{where} and it is gated on the Hub: accept its licence on huggingface.co and log in (`hf auth login`)"
+    if "RepositoryNotFoundError" in chain:
+        return f"{where} and the Hub has no such model (or it is private: log in with `hf auth login`)"
+    if any(n in chain for n in ("ConnectError", "ConnectionError", "ConnectTimeout", "Timeout", "ReadTimeout",
+                                "OfflineModeIsEnabled", "LocalEntryNotFoundError")):
+        return f"{where} and the Hub cannot be reached: check the network, or download it where there is one (`hf download {repo_id}`)"
+    return f"{where} and could not be downloaded: {_reason(exc)}"
