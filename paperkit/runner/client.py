@@ -167,15 +167,18 @@ class DemoRunner:
     close = stop
 
     # -- requests ------------------------------------------------------------------------------
-    def run(self, name: str, *, device: str = "auto", seed: int = 0, steps: int | None = None,
-            out_dir: str | Path | None = None, options: dict | None = None,
+    def run(self, name: str, *, model: str = "digits", device: str = "auto", seed: int = 0,
+            steps: int | None = None, out_dir: str | Path | None = None, options: dict | None = None,
             on_progress: Callable[[int, int, dict], None] | None = None,
             on_status: Callable[[str], None] | None = None, cancel=None) -> RunOutcome:
-        """Run demo ``name`` in the demo process; block until it ends. Raises ``RunFailed``."""
+        """Run demo ``name`` on ``model`` ("digits", a Stable Diffusion folder or a Hub id) in the demo
+        process; block until it ends. Raises ``RunFailed``. ``options`` go to the demo function
+        (``prompts``, ``images``, ``source``, ``target``); progress while the model loads comes with
+        ``info["stage"] == "load"``."""
         if not self._run_lock.acquire(blocking=False):
             raise RunFailed("error", "a demo is already running: cancel it first")
         try:
-            return self._run(name, device, seed, steps, out_dir, options, on_progress, on_status, cancel)
+            return self._run(name, model, device, seed, steps, out_dir, options, on_progress, on_status, cancel)
         finally:
             self._run_lock.release()
 
@@ -194,8 +197,8 @@ class DemoRunner:
             with self._lock:
                 self._inboxes.pop(request_id, None)
 
-    def _run(self, name, device, seed, steps, out_dir, options, on_progress, on_status, cancel) -> RunOutcome:
-        request = {"name": name, "device": device, "seed": seed, "steps": steps,
+    def _run(self, name, model, device, seed, steps, out_dir, options, on_progress, on_status, cancel) -> RunOutcome:
+        request = {"name": name, "model": model or "digits", "device": device, "seed": seed, "steps": steps,
                    "out_dir": str(out_dir) if out_dir else None, "options": options or {}}
         with self._request(cancel, on_status) as (proc, run_id, inbox):
             if not self._send(proc, ("run", run_id, request)):

@@ -4,7 +4,16 @@ It reads requests on stdin and answers on stdout (``protocol.py``). Each demo ru
 process's main thread through ``paperkit.demos.run_demo`` — the call ``paperkit run`` makes — so a
 run costs here what it costs from the command line. A reader thread takes the requests: a cancel
 sets the running demo's flag at once (the demo stops between two steps), a device question is
-answered without waiting for the run. Models are loaded once per device and kept for later runs.
+answered without waiting for the run.
+
+Models (issue 13, "bring your own model"): a request names its model — "digits", a Stable Diffusion
+folder or a Hub id — and the model is loaded through ``paperkit.models.load_model`` once per
+(model, device, dtype) and kept for later runs. At most one Stable Diffusion stays loaded: picking
+another one (or the same one on another device) drops the previous one first and empties the CUDA
+cache. Loading streams its own progress frames (``info["stage"] == "load"``, with the component
+being loaded), then a "device: …" status naming the device and dtype the model really runs in (on
+CUDA ``load_model`` picks half precision). A model that cannot be loaded is one line (its
+``UserError``'s text) and the process carries on.
 
 Anything a library prints goes to stderr, which the app points at a log file: stdout carries
 only frames.
@@ -30,7 +39,7 @@ class Server:
         self.write_lock = threading.Lock()
         self.requests: queue.Queue = queue.Queue()
         self.cancels: dict[int, threading.Event] = {}
-        self.models: dict[str, object] = {}
+        self.models: dict[tuple, object] = {}  # (model, device, dtype asked for) → the loaded model
 
     def send(self, message) -> None:
         with self.write_lock:
@@ -90,6 +99,9 @@ class Server:
 
         cancel = self.cancels[run_id]
         name = request["name"]
+        model_name = request.get("model") or "digits"
+        model = None
+        what = name  # what a failure line names: the demo, or the model while it loads
         last = [0.0]
 
         def callback(step: int, total: int, info: dict) -> None:
@@ -102,12 +114,16 @@ class Server:
             spec = get_spec(name)
             device = resolve_device(request.get("device") or "auto")
             self.send(("status", run_id, f"device: {device}"))
-            model = None
             if spec.needs_model:
-                model = self.model_on(device, run_id)
+                what = f"loading {model_label(canonical_model(model_name))}"
+                model = self.model_on(model_name, device, run_id, cancel)
+                what = name
+                self.send(("status", run_id, f"device: {device_line(model, device)}"))
             if cancel.is_set():
                 raise Cancelled("cancelled before the demo started")
-            self.send(("status", run_id, f"running {name} on {device}…"))
+            shown = canonical_model(model_name)
+            on = f" with {model_label(shown)}" if spec.needs_model and shown != "digits" else ""
+            self.send(("status", run_id, f"running {name} on {device}{on}…"))
             t0 = time.perf_counter()
             result = run_demo(name, model, device=device, seed=int(request.get("seed", 0)), steps=request.get("steps"),
                               callback=callback, cancel=cancel, **(request.get("options") or {}))
@@ -119,24 +135,126 @@ class Server:
         except Cancelled:
             self.send(("failed", run_id, "cancelled", "cancelled"))
         except BaseException as exc:  # noqa: BLE001 — every failure becomes one line for the app
-            if isinstance(exc, KeyboardInterrupt) and cancel.is_set():
+            if cancel.is_set() and _cancelled_inside(exc):
                 self.send(("failed", run_id, "cancelled", "cancelled"))
             else:
-                self.send(("failed", run_id, "error", describe_failure(exc, name)))
+                self.send(("failed", run_id, "error", describe_run_failure(exc, what, model)))
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
         else:
             self.send(("done", run_id, result, {k: str(v) for k, v in paths.items()}, seconds))
 
-    def model_on(self, device, run_id: int):
-        """The digits model on ``device``, loaded the first time and kept."""
-        key = str(device)
-        if key not in self.models:
-            self.send(("status", run_id, f"loading the digits model on {device}…"))
-            from ..models import load_model
+    def model_on(self, model_name: str, device, run_id: int, cancel=None, dtype=None):
+        """Model ``model_name`` on ``device``, loaded the first time and kept.
 
-            self.models[key] = load_model("digits", device=device)
-        return self.models[key]
+        ``dtype`` None lets ``load_model`` choose (half precision on CUDA, float32 elsewhere). A
+        Stable Diffusion other than the one loaded replaces it: the old one is dropped first so the
+        two never share the GPU's memory.
+        """
+        from ..progress import Cancelled
+
+        name = canonical_model(model_name)
+        key = (name, str(device), dtype)
+        if key in self.models:
+            return self.models[key]
+        if name != "digits":
+            from ..models.resolve import resolve_model
+
+            resolve_model(name)  # a bad name fails here (one UserError line), before the loaded one is dropped
+            self.drop_models(lambda k: k[0] != "digits")
+        label = model_label(name)
+        self.send(("status", run_id, f"loading {label} on {device}…"))
+
+        def loading(step: int, total: int, info: dict) -> None:
+            frame = {k: v for k, v in (info or {}).items() if _plain(v)}
+            frame.update(stage="load", model=label)
+            self.send(("progress", run_id, step, total, frame))
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("cancelled while loading the model")
+
+        from ..models import load_model
+
+        # the contract of paperkit.models.load_model (issue 13): name, device, dtype (None: the
+        # device's choice), callback(step, total, {"stage": "load", "component": …}) per component
+        model = load_model(name, device=device, dtype=dtype, callback=loading)
+        self.models[key] = model
+        return model
+
+    def drop_models(self, which) -> None:
+        """Forget the loaded models whose key ``which`` accepts, and give their memory back."""
+        gone = [k for k in self.models if which(k)]
+        if not gone:
+            return
+        for k in gone:
+            del self.models[k]
+        import gc
+
+        import torch
+
+        gc.collect()
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+
+
+def canonical_model(name: str) -> str:
+    """One spelling per model: "digits", a folder as its absolute path, a Hub id as it is."""
+    from pathlib import Path
+
+    from ..models.resolve import is_digits
+
+    name = (name or "digits").strip()
+    if is_digits(name):
+        return "digits"
+    folder = Path(name).expanduser()
+    if folder.is_dir():
+        return str(folder.resolve())
+    return name
+
+
+def model_label(name: str) -> str:
+    """How a status line names the model: "the digits model", "Stable Diffusion (NAME)"."""
+    from pathlib import PurePath
+
+    if name == "digits":
+        return "the digits model"
+    short = PurePath(name.rstrip("/")).name or name
+    return f"Stable Diffusion ({short})"
+
+
+def device_line(model, device) -> str:
+    """"cuda · float16 (half precision)": the device and dtype the model really runs in."""
+    dtype = str(getattr(model, "dtype", "") or "").replace("torch.", "")
+    where = str(getattr(model, "device", device) or device)
+    if not dtype:
+        return where
+    half = " (half precision)" if dtype in ("float16", "bfloat16") else ""
+    return f"{where} · {dtype}{half}"
+
+
+def describe_run_failure(exc: BaseException, what: str, model=None) -> str:
+    """``describe_failure``'s line; out of GPU memory says what to make smaller (a smaller batch, fewer
+    steps, half precision when the model is not in it already, or the CPU)."""
+    line = describe_failure(exc, what)
+    if "out of GPU memory" not in line:
+        return line
+    dtype = str(getattr(model, "dtype", "") or "").replace("torch.", "")
+    tips = ["a smaller batch (fewer prompts or images)", "fewer steps (quick)"]
+    if dtype not in ("float16", "bfloat16"):
+        tips.append("half precision (the cuda device loads models in float16)")
+    return f"{what}: out of GPU memory — try {', '.join(tips)}, or the cpu device"
+
+
+def _cancelled_inside(exc: BaseException) -> bool:
+    """A failure that a cancel caused: Cancelled itself, or wrapped by a loader (its cause or context)."""
+    from ..progress import Cancelled
+
+    seen = 0
+    while exc is not None and seen < 8:
+        if isinstance(exc, (Cancelled, KeyboardInterrupt)):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
 
 
 def write_figures(result, out_dir: str) -> dict:

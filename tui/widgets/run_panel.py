@@ -10,6 +10,13 @@ as one line in the panel and a notification; the app carries on.
 
 When a run finishes the result opens in ``ResultScreen`` (if the panel's screen is still the one
 shown); the panel keeps a one-line summary, and ``v`` (or the View button) shows the result again.
+
+A demo that needs a model gets a model picker (``ModelPicker``: the built-in digits model or a
+Stable Diffusion folder / cached Hub id) and, for a text-to-image model, the fields the demo takes
+(``DemoOptions``: prompts, images, from/to). Both are remembered between runs and sessions
+(``paperkit.settings``). Loading a model shows its own progress ("loading Stable Diffusion
+(sd15): unet 1/5…"), then the panel names the device and dtype the model runs in. With the digits model the
+panel runs exactly what it ran before: no fields, the demos' own defaults.
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Select, Static
 
+from .demo_options import DemoOptions
+from .model_picker import ModelPicker, is_digits, resolved_model
 from .run_progress import RunProgress
 
 from paperkit.runner.failures import describe_failure as describe_error  # plain Python, no torch
@@ -112,6 +121,8 @@ class RunPanel(Vertical):
     RunPanel #run-progress.-running { display: block; }
     RunPanel #run-files { color: $text-muted; height: auto; display: none; }
     RunPanel #view-button { display: none; margin-top: 1; }
+    RunPanel ModelPicker { margin-top: 1; }
+    RunPanel DemoOptions.-hidden { display: none; }
     RunPanel.-has-result #run-files, RunPanel.-has-result #view-button { display: block; }
     """
 
@@ -151,11 +162,22 @@ class RunPanel(Vertical):
         self._cancel: threading.Event | None = None
         self._started = 0.0
         self._device_shown = "auto"
+        self._stage = ""  # the stage of the last progress shown ("load" while the model loads)
+        self._model_label = "the digits model"
+        self._settings = None  # paperkit.settings, read once when the panel is built
 
     # -- layout ------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         spec = self.spec
         yield Static(Text(self._about()), classes="run-about", id="run-about")
+        if spec.needs_model:
+            settings = self._remembered()
+            picker = ModelPicker(settings["model"], settings["sd_model"], id="model-picker")
+            yield picker
+            remembered = settings["demo_inputs"].get(spec.name)
+            options = DemoOptions(spec, remembered if isinstance(remembered, dict) else None, id="demo-options")
+            options.set_class(is_digits(settings["model"]) or not spec.inputs, "-hidden")
+            yield options
         with Horizontal(classes="run-controls"):
             run = Button("▶ Run", id="run-button", variant="primary")
             run.tooltip = "Run this demo in the background (key: r)"
@@ -182,8 +204,62 @@ class RunPanel(Vertical):
         spec = self.spec
         about = f"{spec.title} — {describe_spec(spec, self.steps if self.is_mounted else self._initial_steps())}"
         if spec.needs_model:
-            about += " (on the digits model)"
+            pickers = self.query("#model-picker") if self.is_mounted else ()
+            label = pickers.first(ModelPicker).label() if pickers else (
+                "the digits model" if is_digits(self._remembered()["model"]) else "Stable Diffusion")
+            about += " (on the digits model)" if label == "the digits model" else f" — on {label}"
         return about
+
+    def _remembered(self) -> dict:
+        """The settings the panel starts from (read once): the model and each demo's fields."""
+        if self._settings is None:
+            from paperkit import settings
+
+            self._settings = settings.load()
+        return self._settings
+
+    # -- the model and the demo's fields ---------------------------------------------------------------
+    def _picker(self) -> ModelPicker | None:
+        pickers = self.query("#model-picker")
+        return pickers.first(ModelPicker) if pickers else None
+
+    @property
+    def model(self) -> str:
+        """What a run asks for: "digits", or the Stable Diffusion folder (absolute) / Hub id picked
+        ("" while none is typed)."""
+        picker = self._picker()
+        if picker is None or not picker.text_to_image:
+            return "digits"
+        return resolved_model(picker.model) if picker.model else ""
+
+    def _options(self) -> tuple[dict, str | None]:
+        """(the demo's options, or the one line saying why the run cannot start)."""
+        model = self.model
+        if model == "digits":
+            return {}, None
+        picker = self._picker()
+        picker.check()  # the folder may have changed since it was typed
+        if picker.problem:  # no such folder, not a pipeline, …: said before any process starts
+            return {}, picker.problem
+        boxes = self.query("#demo-options")
+        if not boxes:
+            return {}, None
+        fields = boxes.first(DemoOptions)
+        return fields.options(), fields.problem()
+
+    def _remember(self) -> None:
+        """Keep the model and the demo's fields for the next run and the next session."""
+        if not self.spec.needs_model:
+            return
+        from paperkit import settings
+
+        picker = self.query_one("#model-picker", ModelPicker)
+        changes = {"model": self.model or "digits"}
+        if picker.sd_text:
+            changes["sd_model"] = resolved_model(picker.sd_text)
+        settings.update(**changes)
+        if picker.text_to_image and self.spec.inputs:
+            settings.remember_demo_inputs(self.spec.name, self.query_one("#demo-options", DemoOptions).texts)
 
     def _initial_steps(self) -> int | None:
         return self.quick if self.quick is not None and self.quick < (self.spec.default_steps or 0) else None
@@ -224,11 +300,32 @@ class RunPanel(Vertical):
         select.focus()
         select.expanded = True
 
+    def focus_model(self) -> bool:
+        """Focus the model picker (its box when Stable Diffusion is picked); False when the demo needs no model."""
+        picker = self._picker()
+        if picker is None:
+            self.notify(f"{self.spec.name} runs without a model")
+            return False
+        target = picker.query_one("#model-path") if picker.text_to_image else picker.query_one("#model-kind")
+        target.focus()
+        target.scroll_visible(animate=False)
+        return True
+
     def run(self) -> bool:
         """Start the demo; False (and a notice) when one is already running."""
         if self.running:
             self.notify("A demo is already running: Esc cancels it", severity="warning")
             return False
+        options, trouble = self._options()
+        if trouble:  # a field left empty, a file that is not there: one line, no run
+            self.state = "error"
+            self.last_message = trouble
+            self._set_status(f"✗ {trouble}", "-error")
+            self.notify(trouble, title="Cannot run", severity="warning", timeout=6, markup=False)
+            return False
+        model = self.model if self.spec.needs_model else "digits"
+        self._model_label = self.query_one("#model-picker", ModelPicker).label() if self.spec.needs_model else ""
+        self._remember()
         self._run_id += 1
         self._cancel = threading.Event()
         self.running = True
@@ -240,8 +337,10 @@ class RunPanel(Vertical):
         bar = self.query_one("#run-progress", RunProgress)
         bar.add_class("-running")
         bar.start()
+        self._stage = ""
         self.scroll_visible(animate=False)
-        self._run_worker(self._run_id, self.spec.name, self.device, self.steps, self._cancel, runner_of(self.app))
+        self._run_worker(self._run_id, self.spec.name, self.device, self.steps, self._cancel, runner_of(self.app),
+                         model, options)
         return True
 
     def cancel(self) -> bool:
@@ -281,6 +380,26 @@ class RunPanel(Vertical):
         event.stop()
         self.show_result()
 
+    @on(ModelPicker.Changed)
+    def _on_model_changed(self, event: ModelPicker.Changed) -> None:
+        event.stop()
+        boxes = self.query("#demo-options")
+        if boxes:
+            boxes.first().set_class(not event.text_to_image or not self.spec.inputs, "-hidden")
+        self.query_one("#run-about", Static).update(Text(self._about()))
+        from paperkit import settings
+
+        # remembered as soon as it is usable (a half-typed path is not); the fields when the demo runs
+        if not event.text_to_image:
+            settings.update(model="digits")
+        elif event.model and event.usable:
+            settings.update(model=resolved_model(event.model), sd_model=resolved_model(event.model))
+
+    @on(DemoOptions.Submitted)
+    def _on_fields_submitted(self, event: DemoOptions.Submitted) -> None:
+        event.stop()
+        self.run()
+
     @on(Checkbox.Changed, "#quick")
     def _on_quick_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
@@ -306,10 +425,17 @@ class RunPanel(Vertical):
             return
         info = message.info or {}
         stage = info.get("stage", "step")
-        extra = ", ".join(f"{k} {v}" for k, v in info.items() if k not in ("demo", "stage") and _short(v))
-        label = f"{stage} {message.step}/{message.total}" + (f" ({extra})" if extra else "")
+        bar = self.query_one("#run-progress", RunProgress)
+        if stage != "load" and self._stage == "load":
+            bar.start()  # the demo's own progress and times start after the model has loaded
+        self._stage = stage
+        if stage == "load":
+            label = load_label(message.step, message.total, info)
+        else:
+            extra = ", ".join(f"{k} {v}" for k, v in info.items() if k not in ("demo", "stage") and _short(v))
+            label = f"{stage} {message.step}/{message.total}" + (f" ({extra})" if extra else "")
         # the status line is set when the run starts; progress only repaints its own line (no relayout)
-        self.query_one("#run-progress", RunProgress).show(message.step, message.total, label)
+        bar.show(message.step, message.total, label)
 
     def on_run_panel_status(self, message: Status) -> None:
         if message.run_id not in (self._run_id, -1):
@@ -337,7 +463,10 @@ class RunPanel(Vertical):
 
             self.result = outcome.result
             device = str((getattr(outcome.result, "settings", {}) or {}).get("device", ""))
-            self.record = RunRecord(self.spec.title, outcome.result, dict(outcome.paths or {}), elapsed, device,
+            title = self.spec.title
+            if self._model_label and self._model_label != "the digits model":
+                title = f"{title} — {self._model_label}"
+            self.record = RunRecord(title, outcome.result, dict(outcome.paths or {}), elapsed, device,
                                     self.steps_note())
             self._set_status(summary_line(self.record), "-done")
             self.query_one("#run-files", Static).update(Text(files_line(self.record)))
@@ -368,7 +497,7 @@ class RunPanel(Vertical):
     # -- workers (threads that wait on the demo process) -------------------------------------------
     @work(thread=True, exclusive=True, group="demo", description="run a demo", exit_on_error=False)
     def _run_worker(self, run_id: int, name: str, device_name: str, steps: int | None, cancel: threading.Event,
-                    runner) -> None:
+                    runner, model: str = "digits", options: dict | None = None) -> None:
         post = self.post_message  # thread-safe and never blocks, so a closing app cannot deadlock here
         last = [0.0]
 
@@ -389,8 +518,8 @@ class RunPanel(Vertical):
         try:
             if cancel.is_set():
                 raise RunFailed("cancelled", "cancelled")
-            outcome = runner.run(name, device=device_name, steps=steps, out_dir=output_dir(name),
-                                 on_progress=on_progress, on_status=on_status, cancel=cancel)
+            outcome = runner.run(name, model=model, device=device_name, steps=steps, out_dir=output_dir(name),
+                                 options=options or {}, on_progress=on_progress, on_status=on_status, cancel=cancel)
         except RunFailed as exc:
             post(self.Finished(run_id, Outcome(exc.kind, str(exc))))
         except BaseException as exc:  # noqa: BLE001 — every failure becomes one line in the panel
@@ -409,6 +538,14 @@ class RunPanel(Vertical):
 
 
 PROGRESS_EVERY_S = 0.25  # progress posted to the UI at most four times a second: each costs the demo CPU
+
+
+def load_label(step: int, total: int, info: dict) -> str:
+    """"loading Stable Diffusion (tiny-sd): unet 1/5…" — the progress line while a model loads."""
+    model = info.get("model") or "the model"
+    component = info.get("component")
+    part = f"{component} {step}/{total}" if component else f"{step}/{total}"
+    return f"loading {model}: {part}…"
 
 
 def _short(value: Any) -> bool:
