@@ -238,13 +238,15 @@ def test_models_are_kept_per_model_and_device_and_one_stable_diffusion_at_a_time
 
 
 def test_out_of_gpu_memory_says_what_to_make_smaller():
-    from paperkit.runner.server import canonical_model, describe_run_failure, device_line
+    from paperkit.runner.failures import describe_failure as describe_run_failure
+    from paperkit.runner.server import canonical_model, device_line
 
     oom = type("OutOfMemoryError", (RuntimeError,), {})("CUDA out of memory. Tried to allocate 2 GiB")
-    line = describe_run_failure(oom, "ddim")
+    full = type("Model", (), {"dtype": "torch.float32", "device": "cuda:0", "text_to_image": True})()
+    line = describe_run_failure(oom, "ddim", full)
     assert line.startswith("ddim: out of GPU memory — try a smaller batch") and "fewer steps" in line
     assert "half precision" in line and "\n" not in line
-    half = type("Model", (), {"dtype": "torch.float16", "device": "cuda:0"})()
+    half = type("Model", (), {"dtype": "torch.float16", "device": "cuda:0", "text_to_image": True})()
     assert "half precision" not in describe_run_failure(oom, "ddim", half)  # already in it: not suggested
     assert device_line(half, "cuda") == "cuda:0 · float16 (half precision)"
     assert describe_run_failure(ValueError("steps must be ≥ 2"), "ddim") == "ddim: steps must be ≥ 2"

@@ -284,12 +284,13 @@ def test_a_missing_required_field_is_one_line_not_a_run(dirs, tiny_folder):
 
 def test_loading_shows_its_own_progress_and_oom_suggests_what_to_shrink(dirs, tiny_folder):
     from paperkit.runner import RunFailed
-    from paperkit.runner.server import describe_run_failure
+    from paperkit.runner.failures import describe_failure as describe_run_failure
 
     oom = type("OutOfMemoryError", (RuntimeError,), {})("CUDA out of memory. Tried to allocate 2 GiB")
     gate = threading.Event()
     load = {"stage": "load", "component": "unet", "model": "Stable Diffusion (tiny-sd)"}
-    runner = FakeRunner(error=RunFailed("error", describe_run_failure(oom, "ddim")),
+    sd32 = type("Model", (), {"dtype": "torch.float32", "text_to_image": True})()  # SD loaded in float32
+    runner = FakeRunner(error=RunFailed("error", describe_run_failure(oom, "ddim", sd32)),
                         progress=[(1, 5, load)], gate=gate)
 
     async def go():

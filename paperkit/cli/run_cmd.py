@@ -104,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
     from ..demos.figure import png_scale, write_pngs  # numpy and Pillow
     from ..device import resolve_device
     from ..progress import Cancelled
+    from ..runner.failures import is_out_of_memory, out_of_memory_line
 
     device = resolve_device(args.device)
     dtype = getattr(args, "dtype", "auto")
@@ -134,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
         progress.finish()
         if not is_out_of_memory(exc):
             raise
-        print(f"paperkit: error: {out_of_memory_line(spec.name, exc, device, model)}", file=sys.stderr)
+        print(f"paperkit: error: {out_of_memory_line(spec.name, exc, model, device, surface='cli')}", file=sys.stderr)
         return 1
     progress.finish()
 
@@ -246,24 +247,6 @@ def _load(ref, device, dtype, cancel):
         return load_model(ref.name, device=device, dtype=None if dtype == "auto" else dtype, callback=callback)
     finally:
         loading.finish()
-
-
-def is_out_of_memory(exc: BaseException) -> bool:
-    """``torch.OutOfMemoryError`` (CUDA, MPS), or a RuntimeError saying "out of memory"."""
-    return type(exc).__name__ == "OutOfMemoryError" or "out of memory" in str(exc).lower()
-
-
-def out_of_memory_line(demo: str, exc: BaseException, device, model=None) -> str:
-    """Out of memory as one line, with what to change (cf. ``paperkit.runner.failures.describe_failure``,
-    whose wording is the app's)."""
-    first = (str(exc).strip().splitlines() or [""])[0]
-    detail = f" ({first[:120]})" if first else ""
-    tips = ["fewer prompts or images (a smaller batch)", "fewer --steps"]
-    if str(getattr(model, "dtype", "")) in ("torch.float32", "float32"):
-        tips.append("half precision (--dtype float16)")
-    if getattr(device, "type", str(device)) != "cpu":
-        tips.append("--device cpu")
-    return f"{demo}: out of memory{detail} — try " + ", ".join(tips[:-1]) + " or " + tips[-1]
 
 
 def _model_line(ref, model, spec) -> str | None:

@@ -138,7 +138,7 @@ class Server:
             if cancel.is_set() and _cancelled_inside(exc):
                 self.send(("failed", run_id, "cancelled", "cancelled"))
             else:
-                self.send(("failed", run_id, "error", describe_run_failure(exc, what, model)))
+                self.send(("failed", run_id, "error", describe_failure(exc, what, model)))
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
         else:
@@ -229,19 +229,6 @@ def device_line(model, device) -> str:
         return where
     half = " (half precision)" if dtype in ("float16", "bfloat16") else ""
     return f"{where} · {dtype}{half}"
-
-
-def describe_run_failure(exc: BaseException, what: str, model=None) -> str:
-    """``describe_failure``'s line; out of GPU memory says what to make smaller (a smaller batch, fewer
-    steps, half precision when the model is not in it already, or the CPU)."""
-    line = describe_failure(exc, what)
-    if "out of GPU memory" not in line:
-        return line
-    dtype = str(getattr(model, "dtype", "") or "").replace("torch.", "")
-    tips = ["a smaller batch (fewer prompts or images)", "fewer steps (quick)"]
-    if dtype not in ("float16", "bfloat16"):
-        tips.append("half precision (the cuda device loads models in float16)")
-    return f"{what}: out of GPU memory — try {', '.join(tips)}, or the cpu device"
 
 
 def _cancelled_inside(exc: BaseException) -> bool:

@@ -61,9 +61,10 @@ def quick_steps(spec) -> int | None:
     return min(spec.default_steps, QUICK_STEPS.get(spec.name, max(5, spec.default_steps // 5)))
 
 
-def describe_spec(spec, steps: int | None) -> str:
-    """What the demo will do at ``steps`` (None: its default), in the registry's words."""
-    return spec.describe(steps)
+def describe_spec(spec, steps: int | None, text_to_image: bool = False) -> str:
+    """What the demo will do at ``steps`` (None: its default), in the registry's words, on the digits
+    model or a text-to-image one."""
+    return spec.describe(steps, text_to_image)
 
 
 def output_dir(demo: str) -> Path:
@@ -202,13 +203,15 @@ class RunPanel(Vertical):
 
     def _about(self) -> str:
         spec = self.spec
-        about = f"{spec.title} — {describe_spec(spec, self.steps if self.is_mounted else self._initial_steps())}"
-        if spec.needs_model:
-            pickers = self.query("#model-picker") if self.is_mounted else ()
-            label = pickers.first(ModelPicker).label() if pickers else (
-                "the digits model" if is_digits(self._remembered()["model"]) else "Stable Diffusion")
-            about += " (on the digits model)" if label == "the digits model" else f" — on {label}"
-        return about
+        steps = self.steps if self.is_mounted else self._initial_steps()
+        if not spec.needs_model:
+            return f"{spec.title} — {describe_spec(spec, steps)}"
+        pickers = self.query("#model-picker") if self.is_mounted else ()
+        label = pickers.first(ModelPicker).label() if pickers else (
+            "the digits model" if is_digits(self._remembered()["model"]) else "Stable Diffusion")
+        digits = label == "the digits model"
+        about = f"{spec.title} — {describe_spec(spec, steps, text_to_image=not digits)}"
+        return about + (" (on the digits model)" if digits else f" — on {label}")
 
     def _remembered(self) -> dict:
         """The settings the panel starts from (read once): the model and each demo's fields."""
