@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import os
 import statistics
 import sys
 import tempfile
@@ -27,6 +28,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The app's remembered choices stay out of the measurement: it runs the built-in digits model, as the CLI does.
+os.environ["PAPERKIT_CONFIG_DIR"] = tempfile.mkdtemp(prefix="paperkit-bench-config-")
 import _common  # noqa: E402
 
 EQUATION = {"ddpm": "ddpm.alg2", "ddim": "ddim.12", "cfg": "cfg.6", "diffedit": "diffedit.step3",

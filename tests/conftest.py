@@ -1,10 +1,18 @@
-"""Fixtures shared by the test files: the real PDFs, each opened once per test module."""
+"""Fixtures shared by the test files: the real PDFs, each opened once per test module, and a settings
+folder of the session's own, so a model the developer picked in the app never reaches a test."""
 
 from __future__ import annotations
+
+import os
+import tempfile
 
 import pytest
 
 from pdf_paths import real_pdf
+
+
+# Before any test imports paperkit.settings: the app's remembered choices (model, prompts) go here.
+os.environ["PAPERKIT_CONFIG_DIR"] = tempfile.mkdtemp(prefix="paperkit-test-config-")
 
 
 @pytest.fixture(scope="module")

@@ -42,6 +42,7 @@ class EquationScreen(Screen):
         Binding("y", "symbols", "Symbols", tooltip="Go to the symbol list (Enter opens one in the glossary)"),
         Binding("c", "copy_latex", "Copy LaTeX", show=False, tooltip="Copy the equation's LaTeX to the clipboard"),
         Binding("d", "device", "Device", show=False, tooltip="Choose the device the demo runs on (auto, cpu, cuda, mps)"),
+        Binding("m", "model", "Model", show=False, tooltip="Choose the model the demo runs on: the digits or a Stable Diffusion folder / Hub id"),
         Binding("s", "quick", "Quick/full steps", show=False, tooltip="Switch between quick and the demo's full step count"),
         Binding("e", "edit_notes", "Edit note", show=False, tooltip="Write your note on this equation (same as n)"),
         Binding("ctrl+s", "save_notes", "Save note", show=False, tooltip="Save your note on this equation", priority=True),
@@ -420,6 +421,11 @@ class EquationScreen(Screen):
         panel = self._panel()
         if panel is not None:
             panel.focus_device()
+
+    def action_model(self) -> None:
+        panel = self._panel()
+        if panel is not None:
+            panel.focus_model()  # says so itself when the demo needs no model
 
     def action_quick(self) -> None:
         panel = self._panel()
