@@ -425,7 +425,7 @@ def test_describe_model(tiny_folder, tmp_path, monkeypatch):
     line, ok = describe_model("digits")
     assert ok and line.startswith("digits (built-in)")
     line, ok = describe_model(str(tiny_folder))
-    assert ok and line == f"folder: StableDiffusionPipeline, 32×32 images, diffusers {_diffusers_version()}; float16 on CUDA"
+    assert ok and line == f"folder: StableDiffusionPipeline, 32×32 images, diffusers {_diffusers_version()}; float16 on CUDA, float32 elsewhere"
     empty = tmp_path / "empty"
     empty.mkdir()
     assert describe_model(str(empty)) == (f"✗ not a diffusers pipeline folder (no model_index.json): {empty}", False)

@@ -87,9 +87,9 @@ def describe_model(text: str) -> tuple[str, bool]:
     if ref.kind == DIGITS:
         return DIGITS_ABOUT, True
     if ref.kind == "folder":
-        return f"folder: {folder_details(ref.path)}; float16 on CUDA", True
+        return f"folder: {folder_details(ref.path)}; float16 on CUDA, float32 elsewhere", True
     if ref.path is not None:
-        return f"{ref.describe()}: {folder_details(ref.path)}; float16 on CUDA", True
+        return f"{ref.describe()}: {folder_details(ref.path)}; float16 on CUDA, float32 elsewhere", True
     return f"{ref.describe()}: fetched on the first run", True
 
 

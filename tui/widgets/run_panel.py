@@ -33,7 +33,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Select, Static
+from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from .demo_options import DemoOptions
 from .model_picker import ModelPicker, is_digits, resolved_model
@@ -400,6 +400,12 @@ class RunPanel(Vertical):
 
     @on(DemoOptions.Submitted)
     def _on_fields_submitted(self, event: DemoOptions.Submitted) -> None:
+        event.stop()
+        self.run()
+
+    @on(Input.Submitted, "#model-path")
+    def _on_model_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the model box runs, as in the demo's fields."""
         event.stop()
         self.run()
 
