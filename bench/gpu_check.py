@@ -1,4 +1,18 @@
-"""Every demo on CUDA and on the CPU: the time ratio cuda/cpu and the largest differences between outputs.
+"""Demos on CUDA vs the CPU; with ``--sd``, our sampler vs diffusers' pipeline on an SD-sized UNet.
+
+On a GPU box, the Stable Diffusion-sized check (random weights from SD v1.5's UNet config, ≈ 860 M
+parameters, nothing downloaded; see ``bench/_sd_unet.py``):
+
+    .venv/bin/python bench/gpu_check.py --sd --device cuda            # fp32 and fp16, batch 1 and 2, 50 steps
+    .venv/bin/python bench/gpu_check.py --sd --device cuda --json
+
+It prints, per dtype and batch, the time per DDIM step (guidance 7.5) of ``paperkit.diffusion.sample``
+and of diffusers' ``StableDiffusionPipeline`` on the same UNet, their ratio, the peak CUDA memory of
+each, and the largest difference between the two final latents (and, for fp16, from the fp32 ones).
+``--size small`` runs the same architecture with narrow channels, quick enough for a CPU (CI runs
+``--sd --size small --device cpu --steps 3``); ``--size sd`` on a CPU works but takes seconds a step.
+
+Without ``--sd``, the demos check:
 
 Both devices start from the same noise (every draw comes from a seeded CPU generator, then moves to
 the device), so the outputs differ only by floating-point rounding, compounded over the sampling
@@ -10,6 +24,8 @@ Without CUDA it says so and makes one quick CPU-only pass (few steps) so that th
 exercised, then exits 0.
 
     .venv/bin/python bench/gpu_check.py [--repeats 3] [--steps N] [--demo NAME ...] [--json]
+    .venv/bin/python bench/gpu_check.py --sd [--size sd|small] [--device auto|cuda|cpu] [--dtype fp32 --dtype fp16]
+                                        [--batch 1 --batch 2] [--steps 50] [--repeats 3] [--json]
 """
 
 from __future__ import annotations
@@ -29,6 +45,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from paperkit.demos import DEMOS, run_demo  # noqa: E402
+from paperkit.errors import UserError  # noqa: E402
 from paperkit.models import load_model  # noqa: E402
 
 CPU_ONLY_STEPS = 4
@@ -68,7 +85,20 @@ def main(argv=None) -> int:
     p.add_argument("--steps", type=int, default=None, help="steps for every demo (default: each demo's own)")
     p.add_argument("--demo", action="append", choices=list(DEMOS), help="only these demos (repeatable)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    sd = p.add_argument_group("Stable Diffusion-sized UNet (--sd)")
+    sd.add_argument("--sd", action="store_true", help="sample vs StableDiffusionPipeline on an SD v1.5-sized UNet")
+    sd.add_argument("--size", choices=("sd", "small"), default="sd", help="sd: SD v1.5's UNet (default); small: narrow")
+    sd.add_argument("--device", default="auto", help="auto, cuda or cpu (default auto: CUDA when present)")
+    sd.add_argument("--dtype", action="append", choices=("fp32", "fp16", "bf16"),
+                    help="repeatable (default: fp32 and fp16 on CUDA, fp32 on the CPU)")
+    sd.add_argument("--batch", action="append", type=int, help="images per prompt batch, repeatable (default 1 and 2)")
     args = p.parse_args(argv)
+    if args.sd:
+        try:
+            return sd_main(args)
+        except UserError as exc:
+            print(f"paperkit: error: {exc}", file=sys.stderr)
+            return 2
     names = args.demo or list(DEMOS)
 
     if not torch.cuda.is_available():
@@ -107,6 +137,61 @@ def main(argv=None) -> int:
     for name, r in rows.items():
         print(f"{name:22s}{r['cuda_s']:9.3f}{r['cpu_s']:9.3f}{r['ratio_cuda_over_cpu']:10.2f}{r['max_pixel_diff']:9d}"
               f"{r['share_pixels_over_8']:8.1%}{r['max_metric_rel_diff']:13.2e}  {r['cuda_repeatable']}")
+    return 0
+
+
+def sd_main(args) -> int:
+    """``--sd``: the rows of ``_sd_unet.run`` as a table or JSON."""
+    import _sd_unet
+
+    from paperkit.device import resolve_device
+
+    device = resolve_device(args.device)
+    if device.type == "mps":
+        raise UserError("--sd measures CUDA or the CPU; MPS is not supported here")
+    steps = 50 if args.steps is None else args.steps
+    if not 1 <= steps <= 1000:
+        raise UserError(f"--steps must be between 1 and 1000, got {steps}")
+    if args.repeats < 1:
+        raise UserError(f"--repeats must be at least 1, got {args.repeats}")
+    batches = args.batch or [1, 2]
+    if min(batches) < 1:
+        raise UserError(f"--batch must be at least 1, got {min(batches)}")
+    dtypes = list(dict.fromkeys(args.dtype or (["fp32", "fp16"] if device.type == "cuda" else ["fp32"])))
+    if args.size == "sd" and device.type == "cpu" and not args.json:
+        print("note: the SD-sized UNet on the CPU takes seconds per step; --size small is the quick check",
+              file=sys.stderr)
+
+    def progress(what):
+        if not args.json:
+            print(f"measuring {what} …", file=sys.stderr, flush=True)
+
+    result = _sd_unet.run(args.size, device, dtypes, batches, steps, args.repeats, progress=progress)
+    env = _common.environment(device)
+    if device.type == "cuda":
+        env["tf32_matmul"] = str(torch.backends.cuda.matmul.allow_tf32)
+        env["tf32_cudnn"] = str(torch.backends.cudnn.allow_tf32)
+    if args.json:
+        print(json.dumps({"benchmark": "gpu_check_sd", **result, "environment": env}, indent=2))
+        return 0
+    print(f"DDIM, {steps} steps, guidance {_sd_unet.GUIDANCE}: paperkit.diffusion.sample vs StableDiffusionPipeline; "
+          f"UNet2DConditionModel '{args.size}' ({result['unet_params_M']} M params, random weights), "
+          f"latents {'×'.join(map(str, result['latent']))}; median of {args.repeats} after a warm-up")
+    print(f"{env['device']}; torch {env['torch']}, diffusers {env['diffusers']}, {env['threads']} CPU threads")
+
+    def mib(v, width=10):
+        return f"{v:{width}.0f}" if v is not None else f"{'n/a':>{width}s}"
+
+    print(f"{'dtype':6s}{'batch':>6s}{'ours ms/step':>14s}{'diff. ms/step':>15s}{'ours/diff.':>12s}"
+          f"{'weights MiB':>12s}{'ours MiB':>10s}{'diff. MiB':>10s}{'max|Δ|':>11s}{'max|x|':>9s}{'Δ vs fp32':>11s}")
+    for r in result["rows"]:
+        vs = f"{r['max_abs_diff_vs_fp32']:11.2e}" if r["max_abs_diff_vs_fp32"] is not None else f"{'':11s}"
+        print(f"{r['dtype']:6s}{r['batch']:6d}{r['ours_ms_per_step']:14.2f}{r['diffusers_ms_per_step']:15.2f}"
+              f"{r['ratio_ours_over_diffusers']:12.3f}{mib(r['allocated_before_mib'], 12)}{mib(r['ours_peak_mib'])}"
+              f"{mib(r['diffusers_peak_mib'])}{r['max_abs_diff']:11.2e}{r['latent_max_abs']:9.2f}{vs}"
+              + ("" if r["finite"] else "  NOT FINITE"))
+    print("max|Δ|: ours − diffusers' final latents; ours/diff. MiB: peak torch.cuda.max_memory_allocated\n"
+          "during the run, weights included (weights MiB: allocated before it); n/a off CUDA")
     return 0
 
 

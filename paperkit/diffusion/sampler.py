@@ -99,6 +99,7 @@ def sample(
     start_step: int = 0,
     final_alpha_bar: float | None = None,
     variance: str = "beta_tilde",
+    clip_x0: float | None = None,
     observe: Callable[[Step], None] | None = None,
     after_step: Callable[[int, int, torch.Tensor], torch.Tensor | None] | None = None,
     stage: str = "sample",
@@ -113,6 +114,7 @@ def sample(
       (drawn on the generator's device, then moved, as diffusers' ``randn_tensor`` does);
     - ``start_step``: skip the first steps and start from x at that step's timestep (img2img, DiffEdit);
     - ``final_alpha_bar``: ᾱ after the last step, instead of the schedule's;
+    - ``clip_x0``: clip x̂_0 (``ddim.9``) to [−c, c] inside each step (diffusers' ``clip_sample``);
     - ``observe(Step)``: sees each step's x_t and noise predictions; ``after_step(i, t, x)`` may replace
       the new x (DiffEdit's masked blend) or raise (a NaN check).
 
@@ -138,10 +140,10 @@ def sample(
         if observe is not None:
             observe(Step(i, t, a_t, a_prev, s, x, eps, *parts))
         if sampler == "ddim":  # η > 0 draws at every step, as diffusers' DDIMScheduler does
-            x = ddim_step(x, eps, a_t, a_prev, eta=eta, noise=_noise(x, generator) if eta else None)
+            x = ddim_step(x, eps, a_t, a_prev, eta=eta, noise=_noise(x, generator) if eta else None, clip_x0=clip_x0)
         else:  # z = 0 on the last step (Algorithm 2, line 3)
             z = _noise(x, generator) if i < total - 1 else torch.zeros_like(x)
-            x = ddpm_step(x, eps, a_t, a_prev, noise=z, variance=variance)
+            x = ddpm_step(x, eps, a_t, a_prev, noise=z, variance=variance, clip_x0=clip_x0)
         if after_step is not None:
             replaced = after_step(i, t, x)
             if replaced is not None:

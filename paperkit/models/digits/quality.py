@@ -6,7 +6,8 @@ classifier's own accuracy on real held-out digits (the ceiling).
 
 Sampling is DDIM (``ddim.12``) with η = 0 on the "leading" sub-sequence of 50 of the T = 1000 steps
 (``ddim.subsequence``), the guided prediction ε̃ = ε_u + s (ε_c − ε_u) (``cfg.6``), one batch holding
-the conditional and the unconditional half. Every scale starts from the same seeded noise.
+the conditional and the unconditional half: ``paperkit.diffusion.sample``, the sampler every model and
+demo uses. Every scale starts from the same seeded noise.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from pathlib import Path
 
 import torch
 
-from ...diffusion import cfg, ddim_step, ddim_timesteps
+from ...diffusion.sampler import sample
 from ...errors import UserError
-from ...progress import Callback, CancelFlag, report
+from ...progress import Callback, CancelFlag
 from .data import load_split
 
 SCALES = (1.0, 2.0, 4.0, 7.5)
@@ -41,31 +42,17 @@ def generate(
 ) -> torch.Tensor:
     """Class-conditional DDIM samples (B, 1, 16, 16) in [−1, 1] for ``labels`` (B,), guided at ``scale``.
 
-    x_T ~ 𝒩(0, I) from a generator seeded with ``seed`` (so the same seed gives the same samples on
-    the CPU), then for each τ_i of ``ddim_timesteps(T, steps)``: ε̃ by ``cfg`` (the conditional model
-    alone at scale 1) and one ``ddim_step`` to τ_{i−1}, with ᾱ = 1 after the last step.
+    x_T ~ 𝒩(0, I) from a CPU generator seeded with ``seed`` (so the same seed gives the same samples
+    on every device), then ``paperkit.diffusion.sample`` over the model's schedule (``ddim.12`` on the
+    leading ``ddim.subsequence``, ᾱ = 1 after the last step), ε̃ by ``cfg.6`` (the conditional model
+    alone at scale 1); η > 0 draws its noise from the same generator, after x_T.
     """
     labels = torch.as_tensor(labels, dtype=torch.long).reshape(-1)
     g = torch.Generator().manual_seed(seed)
     B = labels.shape[0]
-    shape = (B, model.channels, model.image_size, model.image_size)
-    x = torch.randn(shape, generator=g).to(model.device)
-    labels = labels.to(model.device)
-    both = torch.cat([labels, model.null_cond.expand(B)])
-    ab = model.alpha_bars
-    taus = ddim_timesteps(len(ab), steps).tolist()
-    for i, t in enumerate(taus):
-        # 1. ε̃ = ε_u + s (ε_c − ε_u) (cfg.6); s = 1 is the conditional prediction alone
-        if scale == 1:
-            eps = model.eps(x, t, labels)
-        else:
-            eps_c, eps_u = model.eps(torch.cat([x, x]), t, both).chunk(2)
-            eps = cfg(eps_u, eps_c, scale)
-        # 2. x_{τ_i} → x_{τ_{i−1}} (ddim.12), ᾱ_0 := 1 after the last step
-        alpha_bar_prev = ab[taus[i + 1]] if i + 1 < len(taus) else torch.tensor(1.0, dtype=torch.float64)
-        noise = torch.randn(shape, generator=g).to(x.device) if eta else None
-        x = ddim_step(x, eps, ab[t], alpha_bar_prev, eta=eta, noise=noise, clip_x0=clip_x0)
-        report(i + 1, len(taus), callback, cancel, t=t)
+    x_T = torch.randn((B, model.channels, model.image_size, model.image_size), generator=g).to(model.device)
+    x = sample(model, x_T, labels.to(model.device), steps=steps, eta=eta, guidance_scale=scale, generator=g,
+               clip_x0=clip_x0, callback=callback, cancel=cancel)
     return x.clamp(-1, 1)
 
 
