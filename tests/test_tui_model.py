@@ -28,25 +28,11 @@ from paperkit.tui.widgets.model_picker import ModelPicker, describe_model
 from paperkit.tui.widgets.run_panel import RunPanel, load_label
 from paperkit.tui.widgets.run_progress import RunProgress
 from sd_fixtures import tiny_folder  # noqa: F401 — a pytest fixture
-from tui_helpers import run, until
+from tui_helpers import NoNotes, run, until
 
 
 def text_of(widget: Static) -> str:
     return str(widget.content)
-
-
-class FakeNotes:
-    def get(self, target):
-        return None
-
-    def save(self, target, text):
-        pass
-
-    def recent_documents(self, limit=50):
-        return []
-
-    def close(self):
-        pass
 
 
 @pytest.fixture
@@ -140,7 +126,7 @@ def test_a_stable_diffusion_folder_runs_a_demo_and_is_remembered(dirs, tiny_fold
     prompt = "a red cube on a table"
 
     async def first_session():
-        app = PaperkitApp(data_dir=dirs / "data", notes=FakeNotes())
+        app = PaperkitApp(data_dir=dirs / "data", notes=NoNotes())
         app.demo_runner = runner
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await open_equation(app, pilot, "ddim.12")
@@ -185,7 +171,7 @@ def test_a_stable_diffusion_folder_runs_a_demo_and_is_remembered(dirs, tiny_fold
             await until(pilot, lambda: app.screen is screen, what="back to the equation")
 
     async def second_session():
-        app = PaperkitApp(data_dir=dirs / "data", notes=FakeNotes())
+        app = PaperkitApp(data_dir=dirs / "data", notes=NoNotes())
         app.demo_runner = runner
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await open_equation(app, pilot, "ddim.12")
@@ -213,7 +199,7 @@ def test_a_bad_model_is_one_line_and_a_digits_run_follows(dirs, tiny_folder):
         weights.write_bytes(b"not safetensors at all")  # a pipeline folder whose UNet cannot be read
 
     async def go():
-        app = PaperkitApp(data_dir=dirs / "data", notes=FakeNotes())
+        app = PaperkitApp(data_dir=dirs / "data", notes=NoNotes())
         app.demo_runner = runner
         async with app.run_test(size=(80, 24)) as pilot:
             screen = await open_equation(app, pilot, "ddim.12")
@@ -263,7 +249,7 @@ def test_a_bad_model_is_one_line_and_a_digits_run_follows(dirs, tiny_folder):
 
 def test_a_missing_required_field_is_one_line_not_a_run(dirs, tiny_folder):
     async def go():
-        app = PaperkitApp(data_dir=dirs / "data", notes=FakeNotes())
+        app = PaperkitApp(data_dir=dirs / "data", notes=NoNotes())
         app.demo_runner = FakeRunner()
         async with app.run_test(size=(80, 24)) as pilot:
             screen = await open_equation(app, pilot, "diffedit.step1")
@@ -294,7 +280,7 @@ def test_loading_shows_its_own_progress_and_oom_suggests_what_to_shrink(dirs, ti
                         progress=[(1, 5, load)], gate=gate)
 
     async def go():
-        app = PaperkitApp(data_dir=dirs / "data", notes=FakeNotes())
+        app = PaperkitApp(data_dir=dirs / "data", notes=NoNotes())
         app.demo_runner = runner
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await open_equation(app, pilot, "ddim.12")
@@ -317,7 +303,7 @@ def test_loading_shows_its_own_progress_and_oom_suggests_what_to_shrink(dirs, ti
 
 def test_the_digits_model_runs_as_before(dirs):
     async def go():
-        app = PaperkitApp(data_dir=dirs / "data", notes=FakeNotes())
+        app = PaperkitApp(data_dir=dirs / "data", notes=NoNotes())
         app.demo_runner = FakeRunner()
         async with app.run_test(size=(80, 24)) as pilot:
             screen = await open_equation(app, pilot, "cfg.6")
@@ -332,7 +318,7 @@ def test_the_digits_model_runs_as_before(dirs):
             call = app.demo_runner.calls[0]
             assert call["model"] == "digits" and call["options"] == {} and call["steps"] == 10
         assert not (dirs / "config" / "settings.json").exists()  # nothing chosen, nothing written
-        app = PaperkitApp(data_dir=dirs / "data", notes=FakeNotes())
+        app = PaperkitApp(data_dir=dirs / "data", notes=NoNotes())
         async with app.run_test(size=(80, 24)) as pilot:  # a demo without a model: no picker
             screen = await open_equation(app, pilot, "ddpm.schedule")
             assert not screen.query(ModelPicker)
@@ -342,7 +328,7 @@ def test_the_digits_model_runs_as_before(dirs):
 @pytest.mark.parametrize("size", [(80, 24), (200, 50)])
 def test_picker_and_fields_fit_at_80x24_and_200x50(dirs, tiny_folder, size):
     async def go():
-        app = PaperkitApp(data_dir=dirs / "data", notes=FakeNotes())
+        app = PaperkitApp(data_dir=dirs / "data", notes=NoNotes())
         app.demo_runner = FakeRunner()
         async with app.run_test(size=size) as pilot:
             screen = await open_equation(app, pilot, "lesson11.prompt_interpolation")

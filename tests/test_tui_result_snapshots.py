@@ -9,21 +9,7 @@ snapshot shows the ladder's labels with the bars of a fixed, hand-written table 
 from __future__ import annotations
 
 from paperkit.tui.app import PaperkitApp
-from tui_helpers import until
-
-
-class NoNotes:
-    def get(self, target):
-        return None
-
-    def save(self, target, text):
-        pass
-
-    def recent_documents(self, limit=50):
-        return []
-
-    def close(self):
-        pass
+from tui_helpers import NoNotes, until
 
 
 def _isolated(tmp_path, monkeypatch):

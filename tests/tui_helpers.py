@@ -18,3 +18,19 @@ async def until(pilot, condition, timeout: float = 20.0, what: str = "the app", 
         if loop.time() > end:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         await pilot.pause(step)
+
+
+class NoNotes:
+    """A notes store that keeps nothing: app tests that do not test notes."""
+
+    def get(self, target):
+        return None
+
+    def save(self, target, text):
+        pass
+
+    def recent_documents(self, limit=50):
+        return []
+
+    def close(self):
+        pass

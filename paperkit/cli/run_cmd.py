@@ -214,19 +214,10 @@ def demo_options(spec, args, *, text_to_image: bool) -> dict:
 
 
 def check_image(path: str) -> None:
-    """One UserError line when ``path`` is not an image file Pillow can read."""
-    from PIL import Image, UnidentifiedImageError
+    """One UserError line when ``path`` is not an image file the demos can read."""
+    from ..demos.image_file import open_image
 
-    file = Path(path).expanduser()
-    if not file.exists():
-        raise UserError(f"image not found: {path}")
-    if not file.is_file():
-        raise UserError(f"image path is not a file: {path}")
-    try:
-        with Image.open(file) as img:
-            img.verify()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-        raise UserError(f"not a readable image: {path} (Pillow cannot open it)") from exc
+    open_image(path)
 
 
 def _load(ref, device, dtype, cancel):

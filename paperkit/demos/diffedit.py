@@ -88,20 +88,8 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
         x0, cond_ref = x0.to(device), labels.to(device)
     else:
         cond_ref = torch.tensor(sources, device=device)
-    forward = lambda step, total, info: progress.tick(**info)  # noqa: E731  (one counter; cancel checked there)
-
-    # 1. the mask (diffedit.step1)
-    mask = diffedit_mask(model, x0, cond_ref, queries, n=opts["n"], strength=opts["strength"],
-                         threshold=opts["threshold"], rescale=opts["rescale"], steps=steps,
-                         guidance_scale=opts["guidance"], generator=generator(seed))
-    check_finite(mask, "diffedit", "diffedit.step1 (mask)", what="mask")
-    progress.tick(stage="mask")
-    # 2. DDIM encoding to x_r (diffedit.step2), unconditional
-    encoding = diffedit_encode(model, x0, encode_ratio=opts["encode_ratio"], steps=steps, callback=forward)
-    _check_encoding(encoding, n_enc)
-    # 3. decoding under Q inside the mask (diffedit.step3)
-    y0 = diffedit_decode(model, encoding, mask, queries, guidance_scale=opts["guidance"], callback=forward)
-    check_finite(y0, "diffedit", f"diffedit.step3 (decoding, steps 1–{n_enc})", what="edit")
+    mask, encoding, y0 = _three_steps(model, x0, cond_ref, queries, opts, steps=steps, n_enc=n_enc, seed=seed,
+                                      progress=progress, per_image=False)
 
     M = mask.reshape(x0.shape).bool()
     kept = _unchanged_outside(y0, x0, M, UNCHANGED_TOL)
@@ -152,21 +140,9 @@ def _run_text(model, images: list[str], source: str, target: str, opts: dict, *,
     px, names = load_images(images, model)
     x0 = model.from_pixels(px)
     cond_ref, cond_query = model.encode_prompt([source, target]).chunk(2)  # one text-encoder call
-    forward = lambda step, total, info: progress.tick(**info)  # noqa: E731
-
-    # 1. the mask (diffedit.step1), one image at a time: n draws × 2 texts is already a large UNet batch
-    gen = generator(seed)
-    mask = torch.cat([diffedit_mask(model, x0[i:i + 1], cond_ref, cond_query, n=opts["n"], strength=opts["strength"],
-                                    threshold=opts["threshold"], rescale=opts["rescale"], steps=steps,
-                                    guidance_scale=opts["guidance"], generator=gen) for i in range(len(names))])
-    check_finite(mask, "diffedit", "diffedit.step1 (mask)", what="mask")
-    progress.tick(stage="mask")
-    # 2. DDIM encoding to x_r (diffedit.step2), unconditional
-    encoding = diffedit_encode(model, x0, encode_ratio=opts["encode_ratio"], steps=steps, callback=forward)
-    _check_encoding(encoding, n_enc)
-    # 3. decoding under Q inside the mask (diffedit.step3)
-    y0 = diffedit_decode(model, encoding, mask, cond_query, guidance_scale=opts["guidance"], callback=forward)
-    check_finite(y0, "diffedit", f"diffedit.step3 (decoding, steps 1–{n_enc})", what="edit")
+    # one image at a time for the mask: n draws × 2 texts is already a large UNet batch
+    mask, encoding, y0 = _three_steps(model, x0, cond_ref, cond_query, opts, steps=steps, n_enc=n_enc, seed=seed,
+                                      progress=progress, per_image=True)
 
     # what it did, in latents (exact outside the mask) and in pixels (through the VAE)
     res = px.shape[-1]
@@ -212,6 +188,31 @@ def _run_text(model, images: list[str], source: str, target: str, opts: dict, *,
         f"the VAE alone {m['vae_change_outside_mask']:.3f}); inside the mask {m['change_inside_mask']:.3f}",
     ]
     return result
+
+
+def _three_steps(model, x0, cond_ref, cond_query, opts: dict, *, steps: int, n_enc: int, seed: int,
+                 progress: Progress, per_image: bool):
+    """DiffEdit's steps 1–3 on the batch x0: (mask M, the encoding, the edit y_0), each checked for NaNs.
+
+    ``per_image``: the mask one image at a time (same generator, drawn in turn), else in one batch."""
+    forward = lambda step, total, info: progress.tick(**info)  # noqa: E731  (one counter; cancel checked there)
+    # 1. the mask (diffedit.step1)
+    gen = generator(seed)
+    settings = dict(n=opts["n"], strength=opts["strength"], threshold=opts["threshold"], rescale=opts["rescale"],
+                    steps=steps, guidance_scale=opts["guidance"], generator=gen)
+    if per_image:
+        mask = torch.cat([diffedit_mask(model, x0[i:i + 1], cond_ref, cond_query, **settings) for i in range(len(x0))])
+    else:
+        mask = diffedit_mask(model, x0, cond_ref, cond_query, **settings)
+    check_finite(mask, "diffedit", "diffedit.step1 (mask)", what="mask")
+    progress.tick(stage="mask")
+    # 2. DDIM encoding to x_r (diffedit.step2), unconditional
+    encoding = diffedit_encode(model, x0, encode_ratio=opts["encode_ratio"], steps=steps, callback=forward)
+    _check_encoding(encoding, n_enc)
+    # 3. decoding under Q inside the mask (diffedit.step3)
+    y0 = diffedit_decode(model, encoding, mask, cond_query, guidance_scale=opts["guidance"], callback=forward)
+    check_finite(y0, "diffedit", f"diffedit.step3 (decoding, steps 1–{n_enc})", what="edit")
+    return mask, encoding, y0
 
 
 def _check_encoding(encoding, n_enc: int) -> None:

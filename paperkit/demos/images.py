@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from ..errors import UserError
+from .image_file import open_image
 
 #: A border brighter than this (in [0, 1]) is paper, not background: the digits model's input is inverted.
 LIGHT_BACKGROUND = 0.5
@@ -54,34 +55,11 @@ def load_images(paths: Sequence[str | Path], model) -> tuple[torch.Tensor, list[
     channels = pixel_channels(model)
     if channels not in (1, 3):
         raise UserError(f"cannot feed images to a model with {channels}-channel pixels")
-    arrays = [_prepare(_open(p), size, channels) for p in paths]
+    arrays = [_prepare(open_image(p), size, channels) for p in paths]
     if channels == 1 and light_on_dark(model):
         arrays = [1.0 - a if _border_mean(a) > LIGHT_BACKGROUND else a for a in arrays]
     x = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous() * 2.0 - 1.0
     return x.to(model.device), [p.name for p in paths]
-
-
-def _open(path: Path):
-    """The image at ``path``, fully read, oriented as shown, in RGB (transparency over white)."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    if not path.exists():
-        raise UserError(f"image not found: {path}")
-    if not path.is_file():
-        raise UserError(f"image path is not a file: {path}")
-    try:
-        with Image.open(path) as img:
-            img.load()
-            img = ImageOps.exif_transpose(img)
-            if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
-                rgba = img.convert("RGBA")
-                white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-                return Image.alpha_composite(white, rgba).convert("RGB")
-            return img.convert("RGB")
-    except UnidentifiedImageError as exc:
-        raise UserError(f"not a readable image: {path}") from exc
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise UserError(f"cannot read the image {path}: {' '.join(str(exc).split()) or type(exc).__name__}") from exc
 
 
 def _prepare(img, size: int, channels: int) -> np.ndarray:

@@ -14,8 +14,6 @@ the home folder, case is ignored when nothing matches with it.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Callable
 
 from textual.binding import Binding
@@ -23,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Input
 
 from .path_input import Completion, describe
+from .path_input import complete as complete_path
 
 __all__ = ["IMAGE_SUFFIXES", "CompletingInput", "Completion", "complete", "describe", "is_image_name", "no_files"]
 
@@ -40,54 +39,8 @@ def no_files(name: str) -> bool:
 
 
 def complete(text: str, accept: Callable[[str], bool] = no_files, what: str = "folder") -> Completion:
-    """Complete the last part of ``text`` among the folders (and the files ``accept`` takes) of its folder.
-
-    ``what`` names the kind of thing offered in the line said when nothing matches."""
-    if text == "~" or (text.startswith("~") and "/" not in text):
-        home = os.path.expanduser(text)
-        if home != text and os.path.isdir(home):
-            return Completion(text + "/")
-    head, _, stem = text.rpartition("/")
-    if "/" in text:
-        head += "/"
-    folder = Path(os.path.expanduser(head)) if head else Path(".")
-    try:
-        entries = list(os.scandir(folder))
-    except FileNotFoundError:
-        return Completion(text, problem=f"no such folder: {head or '.'}")
-    except NotADirectoryError:
-        return Completion(text, problem=f"not a folder: {head}")
-    except OSError as exc:
-        return Completion(text, problem=f"cannot read {head or '.'}: {exc.strerror or exc}")
-    names = _names(entries, stem, accept, exact_case=True) or _names(entries, stem, accept, exact_case=False)
-    if not names:
-        where = head or "this folder"
-        return Completion(text, problem=f"no {what} in {where} starts with {stem!r}" if stem else f"no {what}s in {where}")
-    if len(names) == 1:
-        return Completion(head + names[0], names)
-    common = os.path.commonprefix(names)
-    if len(common) < len(stem):  # matched regardless of case: keep what was typed
-        common = stem
-    return Completion(head + common, names)
-
-
-def _names(entries, stem: str, accept, exact_case: bool) -> list[str]:
-    found = []
-    for entry in entries:
-        name = entry.name
-        if name.startswith(".") and not stem.startswith("."):
-            continue
-        if not (name.startswith(stem) if exact_case else name.lower().startswith(stem.lower())):
-            continue
-        try:
-            is_dir = entry.is_dir()  # follows links, as a shell does
-        except OSError:
-            continue
-        if is_dir:
-            found.append(name + "/")
-        elif accept(name):
-            found.append(name)
-    return sorted(found, key=lambda n: (n.lower(), n))
+    """``path_input.complete`` offering folders and the files ``accept`` takes; ``what`` names them."""
+    return complete_path(text, accept, what, what + "s")
 
 
 class CompletingInput(Input):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from textual.binding import Binding
 from textual.message import Message
@@ -41,8 +42,14 @@ def _expand(text: str) -> Path:
     return Path(os.path.expanduser(text)) if text else Path(".")
 
 
-def complete(text: str) -> Completion:
-    """Complete the last part of ``text`` among the folders and PDFs of its folder."""
+def is_pdf_name(name: str) -> bool:
+    return name.lower().endswith(".pdf")
+
+
+def complete(text: str, accept: Callable[[str], bool] = is_pdf_name, what: str = "folder or PDF",
+             plural: str = "folders or PDFs") -> Completion:
+    """Complete the last part of ``text`` among the folders (and the files ``accept`` takes: PDFs
+    here) of its folder; ``what``/``plural`` name what is offered when nothing matches."""
     if text == "~" or (text.startswith("~") and "/" not in text):
         user_home = os.path.expanduser(text)
         if user_home != text and os.path.isdir(user_home):
@@ -59,11 +66,10 @@ def complete(text: str) -> Completion:
         return Completion(text, problem=f"not a folder: {folder_text}")
     except OSError as exc:
         return Completion(text, problem=f"cannot read {folder_text or '.'}: {exc.strerror or exc}")
-    names = _matches(entries, stem, str.startswith) or _matches(entries, stem.lower(), _starts_without_case)
+    names = _matches(entries, stem, str.startswith, accept) or _matches(entries, stem.lower(), _starts_without_case, accept)
     if not names:
         where = folder_text or "this folder"
-        return Completion(text, problem=f"no folder or PDF in {where} starts with {stem!r}" if stem
-                          else f"no folders or PDFs in {where}")
+        return Completion(text, problem=f"no {what} in {where} starts with {stem!r}" if stem else f"no {plural} in {where}")
     if len(names) == 1:
         return Completion(folder_text + names[0], names)
     common = os.path.commonprefix(names)
@@ -76,7 +82,7 @@ def _starts_without_case(name: str, stem: str) -> bool:
     return name.lower().startswith(stem)
 
 
-def _matches(entries, stem: str, starts) -> list[str]:
+def _matches(entries, stem: str, starts, accept) -> list[str]:
     names = []
     for entry in entries:
         name = entry.name
@@ -90,7 +96,7 @@ def _matches(entries, stem: str, starts) -> list[str]:
             continue
         if is_dir:
             names.append(name + "/")
-        elif name.lower().endswith(".pdf"):
+        elif accept(name):
             names.append(name)
     return sorted(names, key=lambda n: (n.lower(), n))
 
