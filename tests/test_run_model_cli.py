@@ -269,3 +269,16 @@ def test_help_and_list_import_no_torch():
              "print(codes, sorted(m for m in ('torch', 'diffusers', 'transformers', 'huggingface_hub') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[0, 0, 0, 0] []", out.stderr
+
+
+def test_list_says_what_each_demo_takes_with_a_model(capsys):
+    code, out, _ = run(capsys, "run", "--list")
+    assert code == 0
+    assert "with --model: --image PATH [--image PATH …] --from TEXT --to TEXT" in out  # diffedit
+    assert "with --model: [--prompt TEXT --prompt TEXT]" in out  # interpolation: two, optional
+    code, out, _ = run(capsys, "run", "--list", "--json")
+    by = {d["name"]: d for d in json.loads(out)}
+    assert by["diffedit"]["inputs"] == [{"option": "--image", "count": "+", "required": True},
+                                        {"option": "--from", "count": 1, "required": True},
+                                        {"option": "--to", "count": 1, "required": True}]
+    assert by["schedules"]["inputs"] == []

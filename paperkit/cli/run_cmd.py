@@ -255,7 +255,8 @@ def _list(as_json: bool, steps: int | None = None) -> int:
     """Every demo, described at ``steps`` (None: each one's default)."""
     if as_json:
         print_json([{"name": s.name, "title": s.title, "description": s.describe(steps), "equations": list(s.equations),
-                     "needs_model": s.needs_model, "default_steps": s.default_steps, "steps": s.steps_help}
+                     "needs_model": s.needs_model, "default_steps": s.default_steps, "steps": s.steps_help,
+                     "inputs": [{"option": f"--{i.label}", "count": i.count, "required": i.required} for i in s.inputs]}
                     for s in DEMOS.values()])
         return 0
     width = max(len(n) for n in DEMOS)
@@ -264,7 +265,20 @@ def _list(as_json: bool, steps: int | None = None) -> int:
     for s in DEMOS.values():
         print(f"{s.name:<{width}}  {s.describe(steps)}")
         print(f"{'':<{width}}  equations: {', '.join(s.equations)}; --steps: {s.steps_help}")
+        if s.inputs:
+            print(f"{'':<{width}}  with --model: {_inputs_line(s)}")
     return 0
+
+
+def _inputs_line(spec) -> str:
+    """What a demo takes with a text-to-image model, as the options read: "--image … --from TEXT --to TEXT"."""
+    parts = []
+    for i in spec.inputs:
+        arg = "PATH" if i.is_path else "TEXT"
+        one = f"--{i.label} {arg}"
+        text = {1: one, 2: f"{one} {one}", "+": f"{one} [{one} …]"}[i.count]
+        parts.append(text if i.required else f"[{text}]")
+    return " ".join(parts)
 
 
 def _print_summary(spec, result, paths: dict[str, str], steps: int | None = None, *, model_line: str | None = None,
