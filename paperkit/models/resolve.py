@@ -81,6 +81,16 @@ def is_digits(name: str | None) -> bool:
     return (name or DIGITS).strip().lower() in DIGITS_NAMES
 
 
+def canonical_model(name: str | None) -> str:
+    """One spelling per model: "digits", a folder as its absolute path (a choice that outlives the
+    current folder), a Hub id as typed."""
+    name = (name or DIGITS).strip()
+    if is_digits(name):
+        return DIGITS
+    folder = Path(name).expanduser()
+    return str(folder.resolve()) if folder.is_dir() else name
+
+
 def looks_like_hub_id(text: str) -> bool:
     """"org/name" as the Hub spells repositories (not a path that starts with /, ~ or .)."""
     return bool(_HUB_ID.match(text)) and ".." not in text and not text.startswith((".", "~"))

@@ -16,9 +16,8 @@ from pathlib import Path
 import torch
 
 from ..diffusion.noise_schedule import NoiseSchedule
-from ..errors import UserError
-
-from .resolve import REQUIRED_COMPONENTS, check_pipeline_folder, display_path  # noqa: F401  (re-exported)
+from ..errors import UserError, is_out_of_memory
+from .resolve import check_pipeline_folder, display_path
 
 
 class StableDiffusionModel:
@@ -45,7 +44,6 @@ class StableDiffusionModel:
         except ValueError as exc:
             raise UserError(f"unsupported scheduler config: {exc}") from exc
         self.alpha_bars = self.schedule.alpha_bars
-        self.steps_offset = self.schedule.steps_offset
         self.prediction_type = getattr(config, "prediction_type", "epsilon") or "epsilon"
         if self.prediction_type not in ("epsilon", "v_prediction", "sample"):
             raise UserError(f"unsupported prediction type {self.prediction_type!r} in the scheduler's config")
@@ -75,6 +73,11 @@ class StableDiffusionModel:
         if self._null_cond is not None:
             self._null_cond = self._null_cond.to(device)
         return self
+
+    @property
+    def steps_offset(self) -> int:
+        """The schedule's offset of the "leading" DDIM timesteps (1 for Stable Diffusion)."""
+        return self.schedule.steps_offset
 
     @property
     def device(self) -> torch.device:
@@ -234,10 +237,6 @@ def _reason(exc: BaseException) -> str:
     return reason if len(reason) <= 200 else reason[:197] + "..."
 
 
-def _is_oom(exc: BaseException) -> bool:
-    return type(exc).__name__ == "OutOfMemoryError" or "out of memory" in str(exc).lower()
-
-
 class _quiet_loading:
     """While loading, diffusers' and transformers' own progress bars and warnings (unexpected config
     keys of another scheduler class, "Loading weights" bars) are off; ``callback`` is the progress.
@@ -303,7 +302,7 @@ def load_pipeline(path, device="cpu", dtype=None, callback=None):
             with _quiet_loading():
                 part = load()
         except Exception as exc:  # diffusers/transformers raise OSError, ValueError, SafetensorError, EnvironmentError …
-            if _is_oom(exc):
+            if is_out_of_memory(exc):
                 raise
             raise UserError(f"cannot load the {name} of {display_path(folder)}: {_reason(exc)}") from exc
         if isinstance(part, torch.nn.Module):

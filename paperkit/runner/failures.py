@@ -5,6 +5,8 @@ Shared by the demo process (which sees the real exception) and the app (which sh
 
 from __future__ import annotations
 
+from ..errors import is_out_of_memory
+
 
 #: How each surface names the knobs that make a run smaller.
 _KNOBS = {
@@ -12,11 +14,6 @@ _KNOBS = {
             "cpu": "the cpu device"},
     "cli": {"steps": "fewer --steps", "half": "half precision (--dtype float16)", "cpu": "--device cpu"},
 }
-
-
-def is_out_of_memory(exc: BaseException) -> bool:
-    """torch's ``OutOfMemoryError`` (CUDA, MPS) or a RuntimeError saying "out of memory"."""
-    return type(exc).__name__ == "OutOfMemoryError" or "out of memory" in str(exc).lower()
 
 
 def out_of_memory_line(what: str, exc: BaseException, model=None, device=None, surface: str = "app") -> str:

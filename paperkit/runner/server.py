@@ -27,6 +27,7 @@ import sys
 import threading
 import time
 
+from ..models.resolve import canonical_model
 from .failures import describe_failure
 from .protocol import read_frame, write_frame
 
@@ -194,21 +195,6 @@ class Server:
         gc.collect()
         if torch.cuda.is_available():
             torch.cuda.empty_cache()
-
-
-def canonical_model(name: str) -> str:
-    """One spelling per model: "digits", a folder as its absolute path, a Hub id as it is."""
-    from pathlib import Path
-
-    from ..models.resolve import is_digits
-
-    name = (name or "digits").strip()
-    if is_digits(name):
-        return "digits"
-    folder = Path(name).expanduser()
-    if folder.is_dir():
-        return str(folder.resolve())
-    return name
 
 
 def model_label(name: str) -> str:

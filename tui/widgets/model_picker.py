@@ -24,6 +24,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Select, Static
 
+from paperkit.models.resolve import is_digits
+
 from .completing_input import CompletingInput, describe
 
 DIGITS = "digits"
@@ -32,23 +34,6 @@ KINDS = (("digits (built-in)", DIGITS), ("Stable Diffusion", SD))
 DIGITS_ABOUT = ("digits (built-in): the project's class-conditional model of scikit-learn's 8×8 digits — "
                 "ships with paperkit, seconds on a CPU")
 ASK = "type a Stable Diffusion folder (Tab completes) or a Hugging Face Hub id (org/name)"
-
-
-def is_digits(name: str | None) -> bool:
-    """The built-in model's names ("digits", "digits (built-in)", …): ``paperkit.models.resolve``'s rule."""
-    from paperkit.models.resolve import is_digits as named_digits
-
-    return named_digits(name)
-
-
-def resolved_model(text: str) -> str:
-    """What a run asks for: "digits", a folder as its absolute path (the choice survives a change of
-    the current folder), a Hub id as typed."""
-    text = (text or "").strip()
-    if is_digits(text):
-        return DIGITS
-    folder = Path(text).expanduser()
-    return str(folder.resolve()) if folder.is_dir() else text
 
 
 def _read_json(path: Path) -> dict:

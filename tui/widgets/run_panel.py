@@ -36,9 +36,10 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from .demo_options import DemoOptions
-from .model_picker import ModelPicker, is_digits, resolved_model
+from .model_picker import ModelPicker
 from .run_progress import RunProgress
 
+from paperkit.models.resolve import canonical_model, is_digits  # plain Python, no torch
 from paperkit.runner.failures import describe_failure as describe_error  # plain Python, no torch
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")  # paperkit.device.DEVICES (that module imports nothing heavy
@@ -233,7 +234,7 @@ class RunPanel(Vertical):
         picker = self._picker()
         if picker is None or not picker.text_to_image:
             return "digits"
-        return resolved_model(picker.model) if picker.model else ""
+        return canonical_model(picker.model) if picker.model else ""
 
     def _options(self) -> tuple[dict, str | None]:
         """(the demo's options, or the one line saying why the run cannot start)."""
@@ -259,7 +260,7 @@ class RunPanel(Vertical):
         picker = self.query_one("#model-picker", ModelPicker)
         changes = {"model": self.model or "digits"}
         if picker.sd_text:
-            changes["sd_model"] = resolved_model(picker.sd_text)
+            changes["sd_model"] = canonical_model(picker.sd_text)
         settings.update(**changes)
         if picker.text_to_image and self.spec.inputs:
             settings.remember_demo_inputs(self.spec.name, self.query_one("#demo-options", DemoOptions).texts)
@@ -396,7 +397,7 @@ class RunPanel(Vertical):
         if not event.text_to_image:
             settings.update(model="digits")
         elif event.model and event.usable:
-            settings.update(model=resolved_model(event.model), sd_model=resolved_model(event.model))
+            settings.update(model=canonical_model(event.model), sd_model=canonical_model(event.model))
 
     @on(DemoOptions.Submitted)
     def _on_fields_submitted(self, event: DemoOptions.Submitted) -> None:
