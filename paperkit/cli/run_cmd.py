@@ -192,8 +192,10 @@ def demo_options(spec, args, *, text_to_image: bool) -> dict:
     if ("source" in options) != ("target" in options) and spec.input("source") and spec.input("target"):
         raise UserError(f"--from and --to go together: {spec.name} edits from one text to the other")
     if "images" in options:
+        from ..demos.image_file import open_image  # Pillow only: one line for an image the demos cannot read
+
         for path in options["images"]:
-            check_image(path)
+            open_image(path)
         prompts, images = options.get("prompts"), options["images"]
         if prompts and spec.input("prompts") and spec.input("prompts").count == 1 and len(prompts) not in (1, len(images)):
             raise UserError(f"{spec.name}: give one --prompt for all images or one per image "
@@ -211,13 +213,6 @@ def demo_options(spec, args, *, text_to_image: bool) -> dict:
             raise UserError(f"--guidance must be a number ≥ 0, got {guidance}")
         options[GUIDANCE_OPTION[spec.name]] = float(guidance)
     return options
-
-
-def check_image(path: str) -> None:
-    """One UserError line when ``path`` is not an image file the demos can read."""
-    from ..demos.image_file import open_image
-
-    open_image(path)
 
 
 def _load(ref, device, dtype, cancel):
