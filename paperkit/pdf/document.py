@@ -97,6 +97,9 @@ class PaperDocument:
         self._running: frozenset[str] | None = None
         self._row_texts: dict[int, list[str]] = {}  # each laid-out page's rows, for the vocabulary
         self._vocabulary = None  # (the pages counted, reflow.Vocabulary)
+        # pages laid out only to find the running heads, kept (at most 8) until they are asked for,
+        # so a pass over every page does not read them twice
+        self._pinned: dict[int, tuple[dict, object]] = {}
 
     # -- basic facts ---------------------------------------------------------------------------
     @property
@@ -147,6 +150,9 @@ class PaperDocument:
         if number in self._raw:
             self._raw.move_to_end(number)
             return self._raw[number]
+        if number in self._pinned:
+            self._unpin(number)
+            return self._raw[number]
         page = self.page(number)
         try:
             raw = extract.read_rawdict(page)
@@ -164,6 +170,9 @@ class PaperDocument:
         if number in self._layouts:
             self._layouts.move_to_end(number)
             return self._layouts[number]
+        if number in self._pinned:
+            self._unpin(number)
+            return self._layouts[number]
         width, height = self.page_size(number)
         result = analyse_page(self.rawdict(number), width, height, self.annotation_notes(number))
         self._margins[number] = result.margin_texts
@@ -172,6 +181,15 @@ class PaperDocument:
         while len(self._layouts) > PAGE_CACHE:
             self._layouts.popitem(last=False)
         return result
+
+    def _unpin(self, number: int) -> None:
+        raw, layout = self._pinned.pop(number)
+        self._raw[number] = raw
+        self._layouts[number] = layout
+        while len(self._raw) > PAGE_CACHE:
+            self._raw.popitem(last=False)
+        while len(self._layouts) > PAGE_CACHE:
+            self._layouts.popitem(last=False)
 
     def annotation_notes(self, number: int) -> list[tuple[tuple[float, float, float, float], str]]:
         """(box, text) of a reader's text annotations on the page (FreeText notes): pymupdf extracts
@@ -207,6 +225,9 @@ class PaperDocument:
             for number in sample:
                 if number not in self._margins:
                     self.layout(number)
+                    if number in self._layouts and number in self._raw:
+                        # out of the page caches, so these pages do not push out the ones in use
+                        self._pinned[number] = (self._raw.pop(number), self._layouts.pop(number))
                 for key in {running_key(t) for t in self._margins[number]}:
                     seen[key] = seen.get(key, 0) + 1
             need = 2 if len(sample) > 1 else 99

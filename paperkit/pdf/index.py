@@ -110,17 +110,28 @@ class DocumentIndex:
 
     pages: list[str]  # reading-order text, page 1 first
     equations: list[DetectedEquation]
+    notation: object | None = None  # paperkit.pdf.notation.Notation: symbols, definitions, cross-references
 
 
-def index_document(doc: PaperDocument) -> DocumentIndex:
-    """Text, numbered equations, their LaTeX and symbols, for every page: each page is read once,
-    and the running heads are found from all pages' margins once the pass is done."""
+def index_document(doc: PaperDocument, notation: bool = True) -> DocumentIndex:
+    """Text, numbered equations, their LaTeX and symbols, and (with ``notation``) the paper's own
+    symbol definitions and cross-references, for every page: each page is read once, and the
+    running heads are found from all pages' margins once the pass is done."""
     from .layout import join_rows
 
+    reader = None
+    if notation:
+        from .notation.index import NotationPass
+
+        reader = NotationPass(doc)
     rows, equations = [], []
     for number in range(1, doc.page_count + 1):
         layout = doc.layout(number)
         rows.append((layout.text_rows(), layout.body_size))
-        equations.extend(page_equations(doc, number))
+        found = page_equations(doc, number)
+        equations.extend(found)
+        if reader is not None:
+            reader.add_page(number, found)
     running = doc.running_texts
-    return DocumentIndex([join_rows(r, running, size) for r, size in rows], equations)
+    return DocumentIndex([join_rows(r, running, size) for r, size in rows], equations,
+                         reader.finish() if reader is not None else None)

@@ -60,6 +60,7 @@ class Line:
     bold: bool  # most of its letters are set in a bold font
     spans: list  # the rawdict spans, for per-glyph work (labels, fonts)
     core: tuple[float, float] | None = None  # top and bottom without CMEX glyphs, when it has both kinds
+    texts: list[str] | None = None  # each span's characters as rawdict gives them (or as read again)
 
     @property
     def top(self) -> float:
@@ -90,8 +91,9 @@ class Row:
     column: int  # 0 spanning or single column, 1 left, 2 right
     margin: bool = False  # every line lies in the top or bottom margin zone: maybe a running head
 
-    @property
+    @cached_property
     def bbox(self) -> Box:
+        """The union of its lines' boxes (read once: rows are final when anyone asks)."""
         return (min(l.bbox[0] for l in self.lines), min(l.bbox[1] for l in self.lines),
                 max(l.bbox[2] for l in self.lines), max(l.bbox[3] for l in self.lines))
 
@@ -202,7 +204,7 @@ def _lines(raw: dict, unknown: list[str] | None = None) -> tuple[list[Line], lis
                     bold_letters += n
                 size = max(size, span["size"])
                 cmex = cmex or "CMEX" in span["font"]
-            item = Line(text, tuple(line["bbox"]), size, letters > 0 and bold_letters * 2 > letters, spans)
+            item = Line(text, tuple(line["bbox"]), size, letters > 0 and bold_letters * 2 > letters, spans, texts=texts)
             if cmex:
                 # CMEX glyph boxes are the font's, 3 em high: a line with a \widehat or a big ∑ in it
                 # would reach into the lines above and below. Its place among rows is its other glyphs'.

@@ -42,6 +42,7 @@ class SourceRow:
     text: str
     top: float
     bottom: float
+    row: Row | None = field(default=None, repr=False, compare=False)  # the layout row, for glyph work
 
 
 @dataclass
@@ -227,7 +228,7 @@ def paragraphs(layout: PageLayout, running: frozenset[str] = frozenset(), equati
         if out and paras and previous is not None and _continues(previous, run, out[-1], paras[0], layout):
             for source in paras[0].rows:  # a paragraph that runs on from the foot of one column to the next
                 out[-1].text, offset = _append(out[-1].text, source.text.strip(), vocabulary)
-                out[-1].rows.append(SourceRow(offset, source.text, source.top, source.bottom))
+                out[-1].rows.append(SourceRow(offset, source.text, source.top, source.bottom, source.row))
             paras = paras[1:]
         out.extend(paras)
         previous = run
@@ -276,7 +277,7 @@ def _run_paragraphs(run: list[_Row], layout: PageLayout, vocabulary, seen_equati
         for i, r in enumerate(run):
             new = id(r.equation) not in seen_equations
             seen_equations.add(id(r.equation))
-            out.append(Paragraph("row", r.text, r.column, [SourceRow(0, r.text, r.top, r.bottom)], r.equation,
+            out.append(Paragraph("row", r.text, r.column, [SourceRow(0, r.text, r.top, r.bottom, r.row)], r.equation,
                                  new, gap_before=i == 0))
         return out
     if first.heading:  # a heading wrapped over rows is one; a numbered one starts anew
@@ -293,7 +294,7 @@ def _run_paragraphs(run: list[_Row], layout: PageLayout, vocabulary, seen_equati
     size = first.size
     if len(run) > 1 and right - left < 0.6 * width:
         # a narrow run (author block, table, figure labels): rows as printed, together
-        return [Paragraph("row", r.text, r.column, [SourceRow(0, r.text, r.top, r.bottom)], gap_before=i == 0)
+        return [Paragraph("row", r.text, r.column, [SourceRow(0, r.text, r.top, r.bottom, r.row)], gap_before=i == 0)
                 for i, r in enumerate(run)]
     out: list[Paragraph] = []
     current: list[_Row] = []
@@ -309,7 +310,7 @@ def _run_paragraphs(run: list[_Row], layout: PageLayout, vocabulary, seen_equati
         if r.x0 - left > 1.5 * size and right - r.x1 > 1.5 * size:
             # an unnumbered display, a centred line: kept as printed, lines of one display together
             flush()
-            out.append(Paragraph("row", r.text, r.column, [SourceRow(0, r.text, r.top, r.bottom)],
+            out.append(Paragraph("row", r.text, r.column, [SourceRow(0, r.text, r.top, r.bottom, r.row)],
                                  gap_before=not was_centred))
             was_centred = True
             continue
@@ -347,7 +348,7 @@ def _joined(kind: str, rows: list[_Row], vocabulary, gap_before: bool) -> Paragr
     sources: list[SourceRow] = []
     for r in rows:
         text, offset = _append(text, r.text.strip(), vocabulary)
-        sources.append(SourceRow(offset, r.text, r.top, r.bottom))
+        sources.append(SourceRow(offset, r.text, r.top, r.bottom, r.row))
     return Paragraph(kind, text, rows[0].column, sources, gap_before=gap_before)
 
 

@@ -1,0 +1,110 @@
+"""A paper's notation and cross-references in one pass over its pages: ``read_notation(doc)``.
+
+Each page is laid out once, its numbered equations found, its paragraphs joined (the text the
+reader shows); the symbol reader (``symbols.SymbolReader``) and the cross-reference reader
+(``paperkit.pdf.xref.XrefReader``) each take the page and keep only what they need, so memory stays
+flat however long the PDF. Both finish once the last page is read: definitions are attached to
+symbols, and mentions resolved to targets that may come later (the bibliography).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..model import DetectedEquation, MathSymbol
+from ..xref.model import Mention
+from .model import PaperSymbol
+
+
+@dataclass
+class Notation:
+    """Everything ``read_notation`` found: the paper's symbols, its cross-references, its equations."""
+
+    symbols: list[PaperSymbol]
+    mentions: list[Mention]
+    equations: list[DetectedEquation] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._by_latex = {s.latex: s for s in self.symbols}
+        self._places: dict[tuple[int, int], list[tuple[int, int, object]]] = {}
+        for s in self.symbols:
+            for use in s.uses:
+                if use.equation is None:
+                    p = use.place
+                    self._places.setdefault((p.page, p.para), []).append((p.start, p.end, s))
+        for m in self.mentions:
+            p = m.place
+            self._places.setdefault((p.page, p.para), []).append((p.start, p.end, m))
+        for items in self._places.values():
+            items.sort(key=lambda item: (item[0], -item[1]))
+
+    def symbol(self, latex: str) -> PaperSymbol | None:
+        return self._by_latex.get(latex)
+
+    def at(self, page: int, para: int, start: int = 0, end: int | None = None) -> list:
+        """Symbols (``PaperSymbol``) and mentions (``Mention``) printed in paragraph ``para`` of
+        ``page`` between offsets ``start`` and ``end`` (the whole paragraph when ``end`` is None),
+        left to right, each once."""
+        out, seen = [], set()
+        for s, e, item in self._places.get((page, para), []):
+            if (end is None or s < end) and e > start and id(item) not in seen:
+                seen.add(id(item))
+                out.append(item)
+        return out
+
+    def places(self, page: int, para: int) -> list[tuple[int, int, object]]:
+        """(start, end, item) of every symbol use and mention in a paragraph, left to right."""
+        return list(self._places.get((page, para), []))
+
+    def for_equation(self, eq: DetectedEquation) -> list[tuple[MathSymbol, PaperSymbol | None]]:
+        """Each symbol of a numbered equation with the paper's own entry for it (None: the paper
+        does not define it; the caller may fall back to the glossary and say so)."""
+        from .symbols import entry_for
+
+        return [(s, entry_for(self, eq, s)) for s in eq.symbols]
+
+
+class NotationPass:
+    """The per-page half of ``read_notation``, for a caller that walks the pages itself (the full
+    index of ``paperkit.pdf.index.index_document`` reads text, equations and notation in one pass)."""
+
+    def __init__(self, doc) -> None:
+        from ..xref import XrefReader
+        from .symbols import SymbolReader
+
+        self.doc = doc
+        self.symbols = SymbolReader(doc)
+        self.xrefs = XrefReader(doc)
+        self.equations: list[DetectedEquation] = []
+
+    def add_page(self, number: int, equations: list[DetectedEquation]) -> None:
+        doc = self.doc
+        self.equations.extend(equations)
+        paragraphs = doc.paragraphs(number, equations)
+        layout = doc.layout(number)
+        self.symbols.add_page(number, paragraphs, equations, layout)
+        self.xrefs.add_page(number, paragraphs, equations, layout)
+
+    def finish(self) -> Notation:
+        return Notation(self.symbols.finish(), self.xrefs.finish(), self.equations)
+
+
+def read_notation(doc, progress: Callable[[int, int], None] | None = None, cancel: Callable[[], bool] | None = None,
+                  equations: Callable[[int], list[DetectedEquation]] | None = None) -> Notation:
+    """The paper's symbols (with definitions and uses) and cross-references (with targets), from the
+    PDF alone. ``progress(page, pages)`` is called after each page; ``cancel()`` returning True stops
+    early with what was read so far; ``equations(page)`` gives a page's numbered equations when the
+    caller has them already (the reader does), else they are found here."""
+    from ..index import page_equations
+
+    reader = NotationPass(doc)
+    pages = doc.page_count
+    for number in range(1, pages + 1):
+        if cancel is not None and cancel():
+            break
+        found = equations(number) if equations is not None else page_equations(doc, number)
+        reader.add_page(number, found)
+        if progress is not None:
+            progress(number, pages)
+    return reader.finish()

@@ -1,0 +1,150 @@
+"""The notation reader: identifiers in LaTeX, definition shapes in sentences, inline maths read from
+real PDFs through the glyph engine, and whole papers' symbols with their definitions and uses."""
+
+from __future__ import annotations
+
+import pytest
+
+from paperkit.pdf.notation.atoms import head, identifiers
+from paperkit.pdf.notation.definitions import find_definitions, tokenize
+from tests.pdf_paths import real_pdf
+
+
+def _m(k: int) -> str:
+    return f"\ue000{k}\ue001"
+
+
+def definitions(masked: str, named=None, formulas=(), first_in_row=False) -> dict[int, tuple[str, str]]:
+    """{run: (phrase, how)} found in a masked sentence."""
+    tokens = tokenize(masked)
+    named = named if named is not None else (lambda r: True)
+    out = {}
+    for found in find_definitions(tokens, named, first_in_row, frozenset(), lambda r: r in formulas):
+        phrase = " … ".join(masked[tokens[a].start:tokens[b - 1].end] for a, b in found.ranges)
+        for r in found.runs:
+            out[r] = (phrase, found.how)
+    return out
+
+
+# -- identifiers ----------------------------------------------------------------------------------
+
+def test_identifiers_keep_decoration_font_and_naming_scripts():
+    assert [i.latex for i in identifiers(r"\pi_{\theta}(a_{t}|s_{t})")][:3] == [r"\pi_\theta", r"\theta", "a_t"]
+    assert identifiers(r"\hat{A}_{t}")[0].latex == r"\hat{A}_t"
+    assert identifiers(r"\hat{A}_{t}")[0].base == r"\hat{A}"
+    # five symbols: A, Ã, Â, 𝒜, bold A
+    five = {identifiers(x)[0].latex for x in ("A", r"\tilde{A}", r"\hat{A}", r"\mathcal{A}", r"\mathbf{A}")}
+    assert len(five) == 5
+    # a name as superscript stays, a power or transpose does not, and its letters are not symbols
+    assert [i.latex for i in identifiers(r"L^{CLIP}(\theta)")] == ["L^{CLIP}", r"\theta"]
+    assert [i.latex for i in identifiers(r"x^{T}y + g^{2}")] == ["x", "y", "g"]
+    assert identifiers(r"\theta_{\mathrm{old}}")[0].latex == r"\theta_{\mathrm{old}}"
+
+
+def test_head_names_what_a_run_is_or_defines():
+    assert head(r"\pi_{\theta}") == [r"\pi_\theta"]
+    assert head(r"r_{t}(\theta) = \frac{a}{b}") == ["r_t"]
+    assert head(r"\beta_{1}, \beta_{2} \in [0, 1") == [r"\beta_1", r"\beta_2"]
+    assert head(r"X \in \mathbb{R}^{N \times C}") == ["X"]
+    assert head(r"\sim p(\mathbf{x})") == []
+    assert head(r"1 - \epsilon") == []
+
+
+# -- definition shapes ----------------------------------------------------------------------------
+
+def test_where_is_and_a_second_definition_in_the_same_sentence():
+    found = definitions(f"where {_m(0)} is a stochastic policy and {_m(1)} is an estimator of the advantage function at timestep {_m(2)}")
+    assert found[0] == ("a stochastic policy", "where-is")
+    assert found[1][0] == f"an estimator of the advantage function at timestep {_m(2)}"
+
+
+def test_shapes_the_issue_names():
+    assert definitions(f"{_m(0)} denotes the parameters of the network.")[0] == ("the parameters of the network", "denotes")
+    assert definitions(f"Let {_m(0)} be the number of nodes.")[0] == ("the number of nodes", "let-be")
+    assert definitions(f"We train with the learning rate {_m(0)} for 10 epochs")[0] == ("the learning rate", "apposition")
+    assert definitions(f"{_m(0)}: adjacency matrix", first_in_row=True)[0] == ("adjacency matrix", "colon")
+    assert definitions(f"Require: {_m(0)}: Stepsize")[0] == ("Stepsize", "colon")
+    assert definitions(f"{_m(0)} is the feature matrix")[0] == ("the feature matrix", "where-is")
+    assert definitions(f"With {_m(0)} and {_m(1)} we denote {_m(2)} and {_m(3)} to the power t.", named=lambda r: r < 2)[0][1] == "we-denote"
+    assert definitions(f"the step size, denoted by {_m(0)}, is small")[0] == ("the step size", "denoted")
+    assert definitions(f"we scale by the temperature ({_m(0)}) here")[0] == ("the temperature", "paren")
+    assert definitions(f"where {_m(0)} and {_m(1)} are the decay rates")[1] == ("the decay rates", "where-is")
+
+
+def test_statements_are_not_definitions():
+    assert definitions(f"{_m(0)} is sampled from the data distribution") == {}
+    assert definitions(f"{_m(0)} is small in practice") == {}
+    assert definitions(f"{_m(0)} is not important") == {}
+    assert definitions(f"in the following {_m(0)}") == {}  # "the following" names nothing
+    assert definitions(f"as the direction of decreasing {_m(0)}") == {}
+    # a run that names nothing is never defined
+    assert definitions(f"{_m(0)} is the loss", named=lambda r: False) == {}
+
+
+def test_phrase_stops_at_the_clause_and_at_a_formula():
+    found = definitions(f"where {_m(0)} is the layer input, the weight matrix {_m(1)} is given")
+    assert found[0] == ("the layer input", "where-is")
+    found = definitions(f"Let {_m(0)} denote the probability ratio {_m(1)}, so", formulas={1})
+    assert found[0] == ("the probability ratio", "let-be")
+
+
+# -- whole papers ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def ppo():
+    from paperkit.pdf.document import open_pdf
+    from paperkit.pdf.notation import read_notation
+
+    return read_notation(open_pdf(real_pdf("ppo.pdf")))
+
+
+@pytest.fixture(scope="module")
+def adam():
+    from paperkit.pdf.document import open_pdf
+    from paperkit.pdf.notation import read_notation
+
+    return read_notation(open_pdf(real_pdf("adam.pdf")))
+
+
+def test_ppo_defines_its_policy_symbols_in_its_own_words(ppo):
+    pi = ppo.symbol(r"\pi_\theta")
+    assert pi is not None and pi.definition.phrase == "a stochastic policy" and pi.definition.place.page == 2
+    adv = ppo.symbol(r"\hat{A}_t")
+    assert "advantage function" in adv.definition.phrase
+    old = ppo.symbol(r"\theta_{\mathrm{old}}")
+    assert "policy parameters before the update" in old.definition.phrase
+    ratio = ppo.symbol("r_t")
+    assert ratio.definition.phrase == "the probability ratio"
+
+
+def test_uses_cover_pages_sentences_and_numbered_equations(ppo):
+    theta = ppo.symbol(r"\theta")
+    pages = {u.place.page for u in theta.uses}
+    assert {2, 3, 5} <= pages
+    assert "7" in theta.equations  # L^CLIP(θ) in equation (7)
+    sentence_uses = [u for u in theta.uses if u.equation is None]
+    assert all("θ" in u.sentence for u in sentence_uses[:20])
+    # a use points at the run in the reader's paragraph text
+    use = sentence_uses[0]
+    from paperkit.pdf.document import open_pdf
+
+    doc = open_pdf(real_pdf("ppo.pdf"))
+    from paperkit.pdf.index import page_equations
+
+    paragraphs = doc.paragraphs(use.place.page, page_equations(doc, use.place.page))
+    assert "θ" in paragraphs[use.place.para].text[use.place.start:use.place.end]
+
+
+def test_adam_algorithm_inputs_and_comments(adam):
+    assert adam.symbol(r"\alpha").definition.phrase == "Stepsize"
+    assert adam.symbol(r"\beta_1").definition.phrase == "Exponential decay rates for the moment estimates"
+    assert adam.symbol(r"\theta_0").definition.phrase == "Initial parameter vector"
+    assert "1st moment vector" in adam.symbol("m_0").definition.phrase
+
+
+def test_symbols_json_has_the_fields_the_issue_names(ppo):
+    rows = [s.to_json() for s in ppo.symbols]
+    assert rows and all({"latex", "text", "definition", "page", "uses"} <= set(r) for r in rows)
+    pi = next(r for r in rows if r["latex"] == r"\pi_\theta")
+    assert pi["text"] == "π_θ" or pi["text"] == "πθ" or pi["text"].startswith("π")
+    assert any(r["definition"] is None for r in rows)
