@@ -6,15 +6,18 @@
     paperkit pdf FILE --page N [--json]    page N's text in reading order
     paperkit pdf FILE --search TEXT        lines that contain TEXT, with their pages
     paperkit pdf FILE --render N --out F   page N (or --clip x0,y0,x1,y1 of it) as PNG at --zoom
+    paperkit pdf FILE --symbols [--json]   the paper's symbols: LaTeX, definition, where used
+    paperkit pdf FILE --references [--json]  "Eq. (6)", "Table 2", "[23]" … and what each points at
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..errors import UserError
-from .output import print_json
+from .output import display_width, print_json
 
 
 def add_parser(sub) -> None:
@@ -29,6 +32,10 @@ def add_parser(sub) -> None:
     what.add_argument("--page", type=int, metavar="N", help="page N's text in reading order (1-based)")
     what.add_argument("--search", metavar="TEXT", help="find TEXT (case and ligatures ignored)")
     what.add_argument("--render", type=int, metavar="N", help="render page N as PNG (needs --out)")
+    what.add_argument("--symbols", action="store_true",
+                      help="the paper's symbols: LaTeX, the words that define them, where they are used")
+    what.add_argument("--references", action="store_true",
+                      help="cross-references (Eq. (6), Table 2, Section 3.1, [23], (Ho et al., 2020)) and their targets")
     p.add_argument("--zoom", type=float, default=2.0, help="render scale, 1 = 72 dpi (default 2)")
     p.add_argument("--clip", metavar="X0,Y0,X1,Y1", help="render only this box of the page, in PDF points")
     p.add_argument("--out", metavar="FILE", help="where --render writes the PNG")
@@ -70,6 +77,12 @@ def run(args: argparse.Namespace) -> int:
             return _search(doc, args.search, args.json)
         if args.render is not None:
             return _render(doc, args)
+        if args.symbols or args.references:
+            if not has_text_layer(doc):
+                print(f"{doc.name} has no text layer (a scanned PDF?): no symbols or references to read", file=sys.stderr)
+                return 1
+            notation = read_notation_with_progress(doc)
+            return (_symbols if args.symbols else _references)(notation, args.json)
         return print_summary(doc, args.json)
 
 
@@ -178,3 +191,131 @@ def print_summary(doc, as_json: bool) -> int:
     if info["missing"]:
         print(f"  missing   catalog equations not found in this PDF: {', '.join(info['missing'])}")
     return 0
+
+
+# -- symbols and cross-references (issue 14) -------------------------------------------------------
+
+PROGRESS_PAGES = 20  # shorter PDFs are read before a progress line would be worth showing
+
+
+def has_text_layer(doc) -> bool:
+    """Whether any page has text: a scanned PDF's pages are images only. Stops at the first page
+    with text, so a normal paper costs one page's text."""
+    for number in range(1, doc.page_count + 1):
+        try:
+            if doc.page(number).get_text("text").strip():
+                return True
+        except UserError:
+            raise
+        except Exception:  # a page whose text cannot be read counts as none
+            continue
+    return False
+
+
+def read_notation_with_progress(doc):
+    """``read_notation(doc)``, one pass over the pages, with "reading page n/N" on stderr for long
+    PDFs when stderr is a terminal (never in a pipe or a log)."""
+    from ..pdf.notation import read_notation
+
+    show = sys.stderr.isatty() and doc.page_count >= PROGRESS_PAGES
+
+    def progress(page: int, pages: int) -> None:
+        print(f"\rreading page {page}/{pages}", end="", file=sys.stderr, flush=True)
+
+    try:
+        return read_notation(doc, progress if show else None)
+    finally:
+        if show:
+            print("\r\x1b[K", end="", file=sys.stderr, flush=True)
+
+
+def _symbols(notation, as_json: bool) -> int:
+    """The paper's symbols, in the order they first appear: a table, or ``PaperSymbol.to_json``."""
+    symbols = sorted(notation.symbols, key=lambda s: (min([u.place.page for u in s.uses] + [s.page or 0]), s.latex))
+    if as_json:
+        print_json([s.to_json() for s in symbols])
+        return 0
+    if not symbols:
+        print("no symbols found")
+        return 0
+    from .output import pad
+
+    rows = [("symbol", "LaTeX", "page", "definition", "uses", "pages")]
+    for s in symbols:
+        definition = _cut(s.definition.phrase, 48) if s.definition else "—"
+        rows.append((s.text, _cut(s.latex, 30), f"p.{s.page}" if s.page else "",
+                     definition + (" (redefined)" if s.redefined else ""), str(len(s.uses)),
+                     _page_list(sorted({u.place.page for u in s.uses}))))
+    widths = [max(display_width(row[i]) for row in rows) for i in range(5)]
+    for row in rows:
+        cells = [pad(cell, width) for cell, width in zip(row[:4], widths)] + [row[4].rjust(widths[4]), row[5]]
+        print("  ".join(cells).rstrip())
+    defined = sum(1 for s in symbols if s.definition)
+    print(f"\n{len(symbols)} symbols, {defined} with a definition found, {sum(s.redefined for s in symbols)} redefined")
+    return 0
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _page_list(pages: list[int]) -> str:
+    """[1, 2, 3, 5] → "1–3, 5"."""
+    out, start = [], None
+    for i, p in enumerate(pages):
+        if start is None:
+            start = p
+        if i + 1 == len(pages) or pages[i + 1] != p + 1:
+            out.append(str(start) if start == p else f"{start}–{p}")
+            start = None
+    return ", ".join(out)
+
+
+KIND_TITLES = {"equation": "Equations", "algorithm": "Algorithms", "table": "Tables", "figure": "Figures",
+               "section": "Sections", "citation": "Citations"}
+
+
+def _references(notation, as_json: bool) -> int:
+    from ..pdf.xref import KINDS
+
+    mentions = notation.mentions
+    if as_json:
+        print_json([m.to_json() for m in mentions])
+        return 0
+    if not mentions:
+        print("no cross-references found")
+        return 0
+    for kind in KINDS:
+        found = [m for m in mentions if m.kind == kind]
+        if not found:
+            continue
+        resolved = sum(m.target is not None for m in found)
+        print(f"{KIND_TITLES[kind]} ({len(found)}, {resolved} resolved)")
+        for m in found:
+            print(f"  p.{m.place.page:<3} {_printed(m)} → {_target_text(m)}")
+        print()
+    counts = ", ".join(f"{sum(m.kind == k for m in mentions)} {k}" for k in KINDS if any(m.kind == k for m in mentions))
+    resolved = sum(m.target is not None for m in mentions)
+    print(f"{len(mentions)} references ({counts}); {resolved} resolved ({100 * resolved / len(mentions):.0f}%)")
+    return 0
+
+
+def _printed(mention) -> str:
+    """The mention as printed; one number of a group "[35, 2, 5]" is shown as "[2]", one label of
+    "Figures 1, 3 and 6 to 8" as "Figures 1, 3 and 6 to 8 — 3"."""
+    text = mention.text
+    if mention.kind == "citation":
+        return f"[{mention.label}]" if text.startswith("[") and text != f"[{mention.label}]" else text
+    rest = text.replace(mention.label, "", 1)
+    return f"{text} — {mention.label}" if any(c.isdigit() for c in rest) else text
+
+
+def _target_text(mention) -> str:
+    t = mention.target
+    if t is None:
+        return "unresolved"
+    if t.kind == "equation":
+        return f"equation ({t.label}), page {t.page}"
+    if t.kind == "citation":  # the entry, without its own "[23] "
+        return _cut(t.text.removeprefix(f"[{t.label}]").strip(), 100)
+    return f"{_cut(t.text, 70)}, page {t.page}"
