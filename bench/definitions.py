@@ -311,9 +311,12 @@ class Entry:
     definitions: list[tuple[str, int]] = field(default_factory=list)
 
 
-def entries_from_symbols(symbols) -> list[Entry]:
-    """``PaperSymbol``s (paperkit.pdf.notation.model) as entries."""
-    return [Entry(s.latex, s.text, [(d.phrase, d.place.page) for d in s.definitions]) for s in symbols]
+def entries_from_symbols(symbols, primary: bool = True) -> list[Entry]:
+    """``PaperSymbol``s (paperkit.pdf.notation.model) as entries. With ``primary`` (the default, as
+    the issue scores "the listed definition") only the definition each symbol lists first counts —
+    the ``definition`` field of ``paperkit pdf --symbols --json``; without it, any of its definitions."""
+    return [Entry(s.latex, s.text, [(d.phrase, d.place.page) for d in (s.definitions[:1] if primary else s.definitions)])
+            for s in symbols]
 
 
 def score(paper: PaperSet, entries: list[Entry]) -> dict:

@@ -89,12 +89,13 @@ class Vocabulary:
 
 
 HYPHENS = ("-", "\u2010", "\xad")  # hyphen-minus, hyphen, soft hyphen
+_BROKEN_WORD = re.compile(r"([^\W\d_]+(?:-[^\W\d_]+)*)[-\u2010\xad]$")
 
 
 def join_hyphenated(left: str, right: str, vocabulary: Vocabulary | None) -> str:
     """``left`` ends with a hyphen at a line's end and ``right`` starts the next line: their join,
     without the hyphen when it only broke a word ("diffu-" "sion …" → "diffusion …")."""
-    head = re.search(r"([^\W\d_]+(?:-[^\W\d_]+)*)[-\u2010\xad]$", left)
+    head = _BROKEN_WORD.search(left, max(0, len(left) - 120))  # the paragraph so far: look at its end only
     tail = re.match(r"[^\W\d_]+(-[^\W\d_]+)?", right)
     if not head or not tail or left.endswith("\xad"):
         return (left[:-1] + right) if left.endswith("\xad") else left + right

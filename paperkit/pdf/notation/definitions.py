@@ -50,15 +50,18 @@ because if when while where always itself replaced multiplied added divided clip
 available necessary possible required needed identical similar different same true false assumed taken
 being been be held shown seen kept omitted dropped ignored estimated approximated normalized normalised scaled
 shifted applied passed fed concatenated much less greater larger smaller then""".split())
-PHRASE_STOP = frozenset("where which whereas that while when if because since so then".split())
+PHRASE_STOP = frozenset("where which whereas while when if because since so then".split())
 NP_STOP = frozenset("""is are was were be been being has have had do does did can could may might will would shall
 should must in on at by from to into with without within as than for and or but nor if when while where which
 that whose whom who we it they he she this these those then thus hence also not using use used via over under
-between among after before during through per versus vs""".split())
+between among after before during through per versus vs return returns""".split())
+ADJECTIVES = frozenset("""single given new fixed particular certain specific different small large same other
+several many few some any all each every first last second third next previous final initial current""".split())
 NP_EMPTY = frozenset("""following form case value values same above below latter former other others one ones term
-terms expression quantity quantities notation function equation eq eqs figure fig table section algorithm line step
+terms expression quantity quantities notation function equation power eq eqs figure fig table section algorithm line step
 result results way sense right left side end""".split())
 LIST_WORDS = frozenset("and or".split())
+AS_VERBS = frozenset("define defines defined use uses used denote denotes write treat take takes refer regard and".split())
 ING_NOUNS = frozenset("embedding embeddings encoding padding setting scaling learning training smoothing".split())
 KEYWORDS = frozenset("require input inputs output outputs ensure parameters given hyperparameters notation".split())
 KEYWORD_STOPS = frozenset("Require Ensure Input Output Return".split())
@@ -153,8 +156,10 @@ def _phrase_forward(tokens: list[Token], i: int, limit: int = 22, formula=lambda
         j += 1
     while j > i and tokens[j - 1].kind == "W" and tokens[j - 1].text.lower() in ("and", "or", "the", "a", "of", "with"):
         j -= 1
-    if not any(tokens[k].kind == "W" for k in range(i, j)):
+    if not any(tokens[k].kind == "W" and len(tokens[k].text) >= 2 for k in range(i, j)):
         return None
+    if i < len(tokens) and tokens[i].kind == "W" and tokens[i].text.lower() in NP_STOP - {"this", "these"}:
+        return None  # "T is have a major impact …", "is if the inputs …": a sentence the text layer mixed up
     return i, j
 
 
@@ -200,14 +205,14 @@ def _np_back(tokens: list[Token], end: int, need_determiner: bool = True, of_hea
         if need_determiner:
             return None
         bare = True
-    if words == 0 or (bare and words > 3):
+    if words == 0 or (bare and words > 4):
         return None
     if not bare and tokens[j].text.lower() not in DETERMINERS:
         return None
     last = tokens[end - 1].text.lower()
     # "the following x", "the case x" name nothing; "the state-value function V" does ("of_head": the
     # noun before "of", as in "the target value of the KL divergence")
-    if (last in NP_EMPTY and words == 1 and not of_head) or last == "of" or last in NP_STOP or last.endswith("ly") or (
+    if ((last in NP_EMPTY or last in ADJECTIVES) and words == 1 and not of_head) or last == "of" or last in NP_STOP or last.endswith("ly") or (
             last.endswith("ing") and last not in ING_NOUNS) or (bare and (last.endswith("ed") or len(last) < 3)):
         return None
     if tokens[j].text.lower() == "of":
@@ -218,12 +223,29 @@ def _np_back(tokens: list[Token], end: int, need_determiner: bool = True, of_hea
     return j, end
 
 
+def _count_after(tokens: list[Token], j: int) -> tuple[int, int] | None:
+    """The plural noun phrase after a count: "K epochs", "N (parallel) actors", "N = 6 identical layers"."""
+    n = len(tokens)
+    x = j
+    if x < n and tokens[x].text == "(":  # "(parallel)"
+        close = next((y for y in range(x + 1, min(n, x + 4)) if tokens[y].text == ")"), None)
+        x = close + 1 if close is not None else x
+    y = x
+    while y < n and y - x < 3 and tokens[y].kind == "W" and tokens[y].text.lower() not in NP_STOP:
+        low = tokens[y].text.lower()
+        y += 1
+        if low.endswith("s") and not low.endswith(("ss", "us", "is")) and low not in NOT_DEFINING:
+            return j, y  # up to the first plural noun
+    return None
+
+
 def _relative_clause(tokens: list[Token], j: int, formula) -> tuple[int, int] | None:
     """", which scale and shift the normalized value" after a symbol list: the clause that says what
     the symbols do, kept with their noun phrase."""
     k = j + (j < len(tokens) and tokens[j].text == ",")
-    if k < len(tokens) and tokens[k].kind == "W" and tokens[k].text.lower() in ("which", "that", "who", "such"):
-        return _phrase_forward(tokens, k, formula=formula)
+    if k + 1 < len(tokens) and tokens[k].kind == "W" and tokens[k].text.lower() in ("which", "that", "who", "such"):
+        rest = _phrase_forward(tokens, k + 1, formula=formula)
+        return (k, rest[1]) if rest else None
     return None
 
 
@@ -280,10 +302,41 @@ def find_definitions(tokens: list[Token], named, first_in_row: bool = False, lin
                 and tokens[j].text.lower() not in NP_STOP | COPULA | set(VERBS_DEFINE):
             add(runs, _phrase_forward(tokens, j, formula=formula), "row")
 
+    # an algorithm's comment: "μ_B ← 1/m ∑ x_i  // mini-batch mean", "▷ update the critic"
+    for k in range(n - 1):
+        slashes = tokens[k].text == "/" and tokens[k + 1].text == "/"
+        if slashes or tokens[k].text in ("▷", "▹", "⊳"):
+            start = max([x for x in line_starts if x <= k] + [0])
+            owner = next((tokens[x] for x in range(start, k) if tokens[x].kind == "M" and named(tokens[x].run)
+                          and formula(tokens[x].run)), None)
+            phrase = _phrase_forward(tokens, k + 1 + slashes, formula=formula)
+            if owner is not None and phrase is not None:
+                add([owner.run], phrase, "comment")
+    # "PHRASE: M" at the start of a clause: "Parameters to be learned: γ, β"
+    for k in range(1, n - 1):
+        if tokens[k].text != ":" or tokens[k + 1].kind != "M":
+            continue
+        runs, j = _symbols_at(tokens, k + 1, named)
+        if not runs or (j < n and tokens[j].text not in (";", ".", ",") and j not in line_starts):
+            continue
+        a = k
+        while a > 0 and tokens[a - 1].kind == "W" and k - a < 6:
+            a -= 1
+        if a < k and (a == 0 or tokens[a - 1].text in (";", ":", ".") or a in line_starts) \
+                and tokens[a].text.lower() not in KEYWORDS:
+            add(runs, (a, k), "colon")
+
     for k, t in enumerate(tokens):
         if t.kind != "W":
             continue
         low = t.text.lower()
+        # let the PHRASE be M: "Let the normalized values be x̂, and their linear transformations be y"
+        if low in ("let", "their", "its") and k + 2 < n and tokens[k + 1].kind == "W":
+            be = next((x for x in range(k + 1, min(n - 1, k + 8)) if tokens[x].text.lower() == "be"), None)
+            if be is not None and tokens[be + 1].kind == "M" and all(tokens[x].kind == "W" for x in range(k + 1, be)):
+                runs, _ = _symbols_at(tokens, be + 1, named)
+                add(runs, (k + 1, be), "let-be")
+                continue
         # let M be / denote PHRASE
         if low == "let":
             runs, j = _symbols_at(tokens, k + 1, named)
@@ -349,8 +402,14 @@ def find_definitions(tokens: list[Token], named, first_in_row: bool = False, lin
                 if not modal and _defining_phrase_after_is(tokens, a):
                     add(runs, _phrase_forward(tokens, a, formula=formula), "where-is")
                     continue
+        # "we define g ∈ ℝ^t as a vector that …", "and g_{t,i} as the i-th element"
+        if j + 1 < n and tokens[j].text.lower() == "as" and tokens[j + 1].text.lower() in DETERMINERS \
+                and any(tokens[x].text.lower() in AS_VERBS for x in range(max(0, k - 4), k)):
+            add(runs, _phrase_forward(tokens, j + 1, formula=formula), "as")
+            continue
         # an algorithm's assignment and its comment: "m_t ← β₁·m_{t−1} + … (Update biased first moment estimate)"
-        if len(runs) == 1 and formula(t.run) and j + 1 < n and tokens[j].text == "(" and tokens[j + 1].kind == "W":
+        if len(runs) == 1 and j + 1 < n and tokens[j].text == "(" and tokens[j + 1].kind == "W" and (
+                formula(t.run) or (tokens[j + 1].text[:1].isupper() and k > 0 and tokens[k - 1].text.lower() in ("return", "output"))):
             close = next((x for x in range(j + 1, min(n, j + 16)) if tokens[x].text == ")"), None)
             if close is not None and close > j + 1:
                 add(runs, (j + 1, close), "comment")
@@ -365,8 +424,9 @@ def find_definitions(tokens: list[Token], named, first_in_row: bool = False, lin
         # (", which scale and shift …"); a bare one after a preposition ("for hyperparameters λ")
         if k >= 2 and tokens[k - 1].text.lower() == "of" and numeric(t.run) and len(runs) == 1:
             phrase = _np_back(tokens, k - 1, of_head=True) or _np_back(tokens, k - 1, need_determiner=False, of_head=True)
-            if phrase:  # "we use a rate of P_drop = 0.1"
-                add(runs, phrase, "apposition")
+            if phrase:  # "we use a rate of P_drop = 0.1", "a stack of N = 6 identical layers"
+                after = _count_after(tokens, j)
+                add(runs, (phrase, after) if after else phrase, "apposition")
                 continue
         if k >= 1:
             phrase = _np_back(tokens, k)
@@ -389,17 +449,9 @@ def find_definitions(tokens: list[Token], named, first_in_row: bool = False, lin
         # attention layers"
         if len(runs) == 1 and j < n and ((k >= 1 and tokens[k - 1].text.lower() in COUNT_BEFORE)
                                          or (formula(t.run) and numeric(t.run))):
-            x = j
-            if x < n and tokens[x].text == "(":  # "(parallel)"
-                close = next((y for y in range(x + 1, min(n, x + 4)) if tokens[y].text == ")"), None)
-                x = close + 1 if close is not None else x
-            y = x
-            while y < n and y - x < 3 and tokens[y].kind == "W" and tokens[y].text.lower() not in NP_STOP:
-                low = tokens[y].text.lower()
-                y += 1
-                if low.endswith("s") and not low.endswith(("ss", "us", "is")) and low not in NOT_DEFINING:
-                    add(runs, (j, y), "count")  # up to the first plural noun: "(parallel) actors"
-                    break
+            after = _count_after(tokens, j)
+            if after:
+                add(runs, after, "count")
     return found
 
 

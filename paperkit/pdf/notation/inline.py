@@ -77,6 +77,7 @@ def _italic(font: str, flags: int) -> bool:
 
 
 _WORD = re.compile(r"\S+")
+_WHOLE = re.compile(r".+", re.S)
 _PLAIN = re.compile(r"[\sA-Za-z’'\-,.;:!?]*")  # a text span of words and punctuation alone
 _OPERATOR_ONLY = re.compile("[" + re.escape("".join(sorted(OPERATOR_CHARS))) + "]+")
 _MATH_CHAR = re.compile("[\u0391-\u03f5\u2100-\u214f\u2200-\u22ff\U0001d400-\U0001d7ff∞∂∇]")
@@ -135,6 +136,8 @@ def _tokens(line, maths, body_size: float, cm_text: bool = True) -> list[_Token]
     spans = line.spans
     texts = line.texts if line.texts is not None else ["".join(ch["c"] for ch in sp["chars"]) for sp in spans]
     kinds = [_font_kind(sp["font"], bool(sp["flags"] & 2), cm_text) for sp in spans]
+    if all(k == "text" for k in kinds) and _MATH_CHAR.search(line.text) is None:
+        return []  # a line of words alone
     math_spans = [k == "math" or k == "cm" or (_MATH_CHAR.search(t) is not None) for k, t in zip(kinds, texts)]
     if not any(math_spans) and "italic" not in kinds:
         return []
@@ -148,7 +151,10 @@ def _tokens(line, maths, body_size: float, cm_text: bool = True) -> list[_Token]
         if kind == "math" and " " in text and fonts.font_class(span["font"]).encoding == "OMS":
             # CMSY's ← as Quartz writes it, a space one em wide (``glyph_text._is_left_arrow``)
             text = "".join("←" if _is_left_arrow(ch, span["size"]) else ch["c"] for ch in chars)
-        words = _WORD.finditer(text)
+        if " " not in text:
+            words = [_WHOLE.match(text)] if text else []  # a maths span is one piece, most of the time
+        else:
+            words = _WORD.finditer(text)
         if not math_spans[si] and kind != "italic" and _PLAIN.fullmatch(text):
             # words only, no digits or operators: only its first and last word can touch maths, and
             # the rest is one word token between them

@@ -7,8 +7,8 @@ placeholders, the text is cut into sentences, and each sentence is searched for 
 the symbols of numbered display equations are uses too, tied to the equation's label. Only the
 symbols and their definitions and uses are kept from a page, so a long PDF reads in flat memory.
 
-``finish`` orders each symbol's definitions (the strongest shape first, then by page) and flags a
-symbol the paper defines twice in different words (a reused δ).
+``finish`` puts each symbol's definitions in reading order (the first is the one listed) and flags
+a symbol the paper defines twice in different words (a reused δ).
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ from ..model import DetectedEquation, MathSymbol
 from .atoms import head, identifiers
 from .definitions import find_definitions, lead_in_phrase, tokenize
 from .inline import MathRun, locate, runs_in_row, text_is_computer_modern
+from .inline_latex import inline_latex
 from .model import Definition, PaperSymbol, Place, Use
 
 STRENGTH = {"colon": 0, "let-be": 0, "we-denote": 0, "denotes": 0, "where-is": 0, "row": 0, "denoted": 1,
-            "paren": 1, "comment": 1, "equation": 1, "apposition": 2, "count": 3, "bare": 3}
+            "paren": 1, "comment": 1, "equation": 1, "as": 1, "apposition": 2, "count": 3, "bare": 3}
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\ue000(\[])")
 ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|et al|cf|vs|resp|Eq|Eqs|Fig|Figs|Sec|Tab|Alg|Ref|approx|w\.r\.t|etc|No)\.)$")
 MAX_SENTENCE = 400
@@ -94,7 +95,7 @@ IDENTIFIER = re.compile(r"(?:(?P<letter>[A-Za-z]|\\[A-Za-z]+)|\\(?P<command>[a-z
 
 
 class _LatexCache:
-    """``to_latex`` of a run, remembered by the run's shape (characters, fonts, sizes and relative
+    """A run's LaTeX: ``inline_latex`` for a flat run, else ``to_latex``, remembered by the run's shape (characters, fonts, sizes and relative
     positions): a paper writes θ, x_t or π_θ hundreds of times, and each is read once."""
 
     def __init__(self) -> None:
@@ -102,49 +103,21 @@ class _LatexCache:
 
     def __call__(self, run: MathRun) -> str:
         glyphs = run.glyphs
-        simple = _simple_latex(glyphs)
-        if simple is not None:
-            return simple
         x0, y0 = glyphs[0].origin
-        key = tuple((g.char, g.font, round(g.size, 1), round(g.origin[0] - x0, 1), round(g.origin[1] - y0, 1))
+        key = tuple((g.char, g.font, int(g.size * 4), int((g.origin[0] - x0) * 4), int((g.origin[1] - y0) * 4))
                     for g in glyphs)
         found = self._known.get(key)
         if found is None:
-            from ..glyph_latex import to_latex
+            found = inline_latex(glyphs)  # most runs are flat: read by baseline and size alone
+            if found is None:
+                from ..glyph_latex import to_latex
 
-            try:
-                found = to_latex(glyphs)
-            except Exception:  # a run the display engine cannot read: its characters as they are
-                found = "".join(g.char for g in glyphs)
+                try:
+                    found = to_latex(glyphs)
+                except Exception:  # a run the display engine cannot read: its characters as they are
+                    found = "".join(g.char for g in glyphs)
             self._known[key] = found
         return found
-
-
-def _simple_latex(glyphs) -> str | None:
-    """A run of one glyph, or a letter and one script glyph (x_t, π_θ, g²), read directly: what
-    ``to_latex`` gives for them (checked on every such run of the five real PDFs), at a fraction of
-    its cost. None for anything else."""
-    from ..glyph_latex.atoms import _atom
-
-    if len(glyphs) > 2 or any("CMEX" in g.font for g in glyphs):
-        return None
-    base = _atom(glyphs[0])
-    if base is None:
-        return None
-    if len(glyphs) == 1:
-        return base.latex
-    b, script = glyphs
-    if script.size > 0.85 * b.size or not script.char.isalnum() \
-            or script.bbox[0] < b.bbox[0] + 0.3 * (b.bbox[2] - b.bbox[0]):
-        return None
-    atom = _atom(script)
-    if atom is None:
-        return None
-    if script.origin[1] > b.origin[1] + 0.05 * b.size:
-        return f"{base.latex}_{{{atom.latex}}}"
-    if script.origin[1] < b.origin[1] - 0.2 * b.size:
-        return f"{base.latex}^{{{atom.latex}}}"
-    return None
 
 
 def sentence_before_display(text: str) -> str:
@@ -303,9 +276,9 @@ class SymbolReader:
         for symbol in self._symbols.values():
             symbol.text = symbol_text(symbol.latex)
             if symbol.definitions:
-                order = sorted(symbol.definitions, key=lambda d: (d.place.page, d.place.para, d.place.start))
-                best = min(order, key=lambda d: STRENGTH.get(d.how, 3))
-                symbol.definitions = [best] + [d for d in order if d is not best]
+                # in reading order: a paper defines a symbol where it first introduces it (on the
+                # annotated set, the first definition is right more often than the strongest shape)
+                symbol.definitions = sorted(symbol.definitions, key=lambda d: (d.place.page, d.place.para, d.place.start))
                 symbol.redefined = _redefined(symbol.definitions)
             out.append(symbol)
         out.sort(key=lambda s: (s.page or 0, s.latex))
