@@ -134,7 +134,8 @@ def find_on_page(layout: PageLayout, page_number: int, horizontal_rules) -> list
     equations = []
     for i, (label, box, _) in labelled.items():
         bbox = _union([layout.rows[j].bbox for j in members[i]] + [box])
-        equations.append(DetectedEquation(page_number, label, bbox, box))
+        equations.append(DetectedEquation(page_number, label, bbox, box,
+                                          rows=tuple(layout.rows[j].bbox for j in sorted(members[i]))))
     return equations
 
 

@@ -35,9 +35,11 @@ def page_equations(doc: PaperDocument, number: int, latex: bool = True) -> list[
                 neighbours = [e for e in found if e is not eq and extract.overlaps(e.bbox, eq.bbox)]
                 x0, y0, x1, y1 = eq.bbox
                 box = (x0 - 1.0, y0, x1 + 1.0, y1)  # a zero-width \vec sits just outside the row's box
+                others = _other_rows(layout, eq, box)  # prose a tall bracket's box reaches into
                 glyphs = [g for g in extract.glyphs_in(raw, box)
                           if not extract.contains_center(eq.label_bbox, g.bbox)
                           and not (notes and any(extract.contains_center(n, g.bbox) for n in notes))
+                          and not (others and any(extract.contains_center(o, g.bbox) for o in others))
                           and (not neighbours or _nearest(neighbours, eq, g) is eq)]
                 eq.latex = to_latex(glyphs, extract.rules_in(drawings(), box))
                 eq.symbols = math_symbols(glyphs)
@@ -46,6 +48,20 @@ def page_equations(doc: PaperDocument, number: int, latex: bool = True) -> list[
     except Exception as exc:  # a malformed page must not take the whole document down
         raise PdfError(f"{doc.name}: page {number} could not be analysed ({_reason(exc)})") from None
     return found
+
+
+def _other_rows(layout, eq: DetectedEquation, box) -> list:
+    """The core boxes (CMEX glyphs left out) of the page's rows that overlap the display's box but are
+    not its rows: a line of prose under a display whose big bracket's font box reaches down to it."""
+    if not eq.rows:
+        return []
+    own = set(eq.rows)
+    out = []
+    for row in layout.rows:
+        if row.bbox in own or not extract.overlaps(row.bbox, box):
+            continue
+        out.append((row.bbox[0], min(l.top for l in row.lines), row.bbox[2], max(l.bottom for l in row.lines)))
+    return out
 
 
 def _nearest(neighbours: list[DetectedEquation], eq: DetectedEquation, glyph) -> DetectedEquation:

@@ -78,6 +78,7 @@ class DetectedEquation:
     latex: str = ""
     symbols: list[MathSymbol] = field(default_factory=list)
     catalog_id: str | None = None
+    rows: tuple[Box, ...] = ()  # the boxes of the page rows the display is made of (not in JSON)
 
     def to_json(self) -> dict:
         return {

@@ -178,11 +178,18 @@ def _column_of(bbox, gutter: float | None) -> int:
 
 
 def _tie_equations(rows: list[_Row], equations, gutter: float | None) -> None:
-    """A row belongs to an equation when its span overlaps the equation's box by more than half the
-    row's height, in the same column: on a two-column page a display set across both columns takes
-    only spanning rows, and a column's display only that column's rows."""
+    """A row belongs to an equation when it is one of the rows the equation was grown from
+    (``DetectedEquation.rows``). For equations made elsewhere, without rows: when its span overlaps
+    the equation's box by more than half the row's height, in the same column (on a two-column page a
+    display set across both columns takes only spanning rows, and a column's display only that
+    column's rows)."""
     placed = [(eq, _column_of(eq.bbox, gutter)) for eq in equations]
+    members = {box: eq for eq in equations for box in getattr(eq, "rows", ())}
     for r in rows:
+        if members:
+            # the display's own rows; a line of prose that a tall bracket's box reaches into is not one
+            r.equation = members.get(r.row.bbox)
+            continue
         top, bottom = r.row.bbox[1], r.row.bbox[3]
         height = max(bottom - top, 0.1)
         best, best_overlap = None, 0.0
