@@ -22,7 +22,7 @@ from functools import lru_cache
 GREEK = frozenset(
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi varpi rho "
     "varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi "
-    "Psi Omega ell".split())
+    "Psi Omega ell emptyset varnothing".split())
 ACCENTS = frozenset("hat tilde bar widehat widetilde overline dot ddot vec check breve acute grave mathring".split())
 FONTS = frozenset("mathbf mathcal mathbb mathfrak mathscr mathsf mathit boldsymbol bm mathrm".split())
 WORDS = frozenset("mathrm text operatorname textrm textit mathtt".split())
@@ -266,11 +266,13 @@ def head(latex: str) -> list[str]:
         if not ident:
             return []
         names.append(_with_power(ident[0].latex, tokens[start:i]))
-        if i < len(tokens) and tokens[i] == "(":  # r_t(θ): a function and its arguments
+        if i < len(tokens) and tokens[i] in ("(", "["):  # r_t(θ), Ê_t[…]: a function and its arguments
+            opening = tokens[i]
+            closing = ")" if opening == "(" else "]"
             depth = 0
             while i < len(tokens):
-                depth += tokens[i] == "("
-                depth -= tokens[i] == ")"
+                depth += tokens[i] == opening
+                depth -= tokens[i] == closing
                 i += 1
                 if depth == 0:
                     break

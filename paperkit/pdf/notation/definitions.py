@@ -61,6 +61,7 @@ NP_EMPTY = frozenset("""following form case value values same above below latter
 terms expression quantity quantities notation function equation power eq eqs figure fig table section algorithm line step
 result results way sense right left side end""".split())
 LIST_WORDS = frozenset("and or".split())
+NOUN_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "er", "or", "ure", "ance", "ence", "ism", "ist", "ogy")
 AS_VERBS = frozenset("define defines defined use uses used denote denotes write treat take takes refer regard and".split())
 ING_NOUNS = frozenset("embedding embeddings encoding padding setting scaling learning training smoothing".split())
 KEYWORDS = frozenset("require input inputs output outputs ensure parameters given hyperparameters notation".split())
@@ -205,7 +206,7 @@ def _np_back(tokens: list[Token], end: int, need_determiner: bool = True, of_hea
         if need_determiner:
             return None
         bare = True
-    if words == 0 or (bare and words > 4):
+    if words == 0 or (bare and words > 5):
         return None
     if not bare and tokens[j].text.lower() not in DETERMINERS:
         return None
@@ -261,8 +262,14 @@ def _defining_phrase_after_is(tokens: list[Token], i: int) -> bool:
         return True
     if low in NOT_DEFINING or low in NP_STOP or low.endswith(("ed", "ly")) or low.endswith("ing") and low not in ("embedding", "encoding", "padding", "setting"):
         return False
-    return i + 1 < len(tokens) and tokens[i + 1].kind == "W" and tokens[i + 1].text.lower() not in NP_STOP | {"of"} \
-        or i + 1 < len(tokens) and tokens[i + 1].text.lower() == "of"
+    if i + 1 < len(tokens) and tokens[i + 1].kind == "W" and tokens[i + 1].text.lower() not in NP_STOP | {"of"} \
+            or i + 1 < len(tokens) and tokens[i + 1].text.lower() == "of":
+        return True
+    # one noun and the clause ends: "where c₁, c₂ are coefficients,", "ε is a hyperparameter" (a
+    # noun by its ending: "x_θ is correct" is not a definition)
+    noun = (low.endswith("s") and not low.endswith(("ss", "us", "ous", "is"))) or low.endswith(NOUN_ENDINGS)
+    return noun and len(low) >= 4 and (i + 1 >= len(tokens) or tokens[i + 1].text in (",", ";", ".", ":", ")")
+                                       or tokens[i + 1].text.lower() in ("and", "for", "that", "which"))
 
 
 def find_definitions(tokens: list[Token], named, first_in_row: bool = False, line_starts: frozenset[int] = frozenset(),

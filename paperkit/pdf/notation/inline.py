@@ -103,6 +103,14 @@ def _math_relation(font: str, word: str) -> bool:
     return any(fonts.glyph_info(font, c).char in RELATIONS for c in word)
 
 
+_NAME = re.compile(r"[A-Z][A-Za-z]{0,11}")
+
+
+def last_span_text(token: _Token) -> str:
+    """The characters of a token's pieces, as the PDF gives them."""
+    return "".join(ch["c"] for span, a, b in token.pieces for ch in span["chars"][a:b])
+
+
 def _word_meets_math(before: _Token, is_math: bool, word: str, span: dict, body_size: float) -> bool:
     """A text word glued to maths ("vector" then m₀ in "vectorm₀ ← 0", or "θ" then "'s"): two tokens."""
     if before.math == is_math:
@@ -110,6 +118,8 @@ def _word_meets_math(before: _Token, is_math: bool, word: str, span: dict, body_
     if is_math:
         last_span, a, b = before.pieces[-1]
         c = last_span["chars"][b - 1]["c"]
+        if _NAME.fullmatch(last_span_text(before)) and (word[:1] in "([" or span["size"] < 0.85 * last_span["size"]):
+            return False  # a function named in the text font: "Cov[x]", "Sublayer(x)", "E_B", "BN_{γ,β}"
         return c.isalpha() and not "\u02b0" <= c <= "\u02ff" and last_span["size"] >= 0.85 * body_size  # ˆ is no letter
     return span["size"] >= 0.85 * body_size and sum(c.isalpha() for c in word) >= 2
 
@@ -257,7 +267,9 @@ def runs_in_line(line, body_size: float, cm_text: bool = True) -> list[MathRun]:
             continue
         box = (min(g.bbox[0] for g in glyphs), min(g.bbox[1] for g in glyphs),
                max(g.bbox[2] for g in glyphs), max(g.bbox[3] for g in glyphs))
-        probe = "".join(_read_char(g, maths) for g in glyphs)
+        # a big accent (CMEX's \widehat) has no character of its own: the text reads it as the mark
+        # that combines with the letter under it, which ``locate`` takes with the letter
+        probe = "".join(_read_char(g, maths) for g in glyphs).replace("\ufffd", "")
         probe = combine_accents(probe) if SPACING_ACCENT.search(probe) else unicodedata.normalize("NFC", probe)
         out.append(MathRun(glyphs, box, probe))
     return out
@@ -271,7 +283,9 @@ def runs_in_row(row, body_size: float, cm_text: bool = True) -> list[MathRun]:
         found = runs_in_line(line, body_size, cm_text)
         if found and out:
             prev, first = out[-1], found[0]
-            if -0.6 * body_size <= first.bbox[0] - prev.bbox[2] <= SPACE_GAP * body_size:
+            stacked = (first.bbox[0] >= prev.bbox[0] and first.bbox[0] <= prev.bbox[2]
+                       and max(g.size for g in first.glyphs) < 0.9 * max(g.size for g in prev.glyphs))
+            if stacked or -0.6 * body_size <= first.bbox[0] - prev.bbox[2] <= SPACE_GAP * body_size:
                 glyphs = prev.glyphs + first.glyphs
                 box = (min(prev.bbox[0], first.bbox[0]), min(prev.bbox[1], first.bbox[1]),
                        max(prev.bbox[2], first.bbox[2]), max(prev.bbox[3], first.bbox[3]))
@@ -299,6 +313,8 @@ def locate(runs: list[MathRun], text: str, start: int, end: int) -> None:
             run.start, run.end = at, at + 1
         else:
             run.start, run.end = m.start(), m.end()
+        while run.end < end and unicodedata.combining(text[run.end]):
+            run.end += 1  # x̂ in the text is x and a combining circumflex
         cursor = run.end
 
 
