@@ -279,8 +279,8 @@ def head(latex: str) -> list[str]:
         if i >= len(tokens):
             return names
         t = tokens[i]
-        if t == ",":
-            i += 1
+        if t == "," or (t == "\\times" and i + 1 < len(tokens) and _base_at(tokens, i + 1)):
+            i += 1  # "β₁, β₂", and the sides of "p × q" (feature maps of size p × q)
             continue
         if t in ("<", ">", "\\leq", "\\geq", "\\le", "\\ge", "\\ll") and i + 1 < len(tokens) and _base_at(tokens, i + 1):
             more = head(_join(tokens[i + 1:]))  # "λ_min < λ_max ∈ ℝ": an ordered pair, both named

@@ -28,6 +28,7 @@ STRENGTH = {"colon": 0, "let-be": 0, "we-denote": 0, "denotes": 0, "where-is": 0
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\ue000(\[])")
 ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|et al|cf|vs|resp|Eq|Eqs|Fig|Figs|Sec|Tab|Alg|Ref|approx|w\.r\.t|etc|No)\.)$")
 MAX_SENTENCE = 400
+COMMENT_LINE = re.compile(r"\s*(?:▷|▹|⊳|//)\s*(\S.{2,120})$")
 EQUATION_SETS = re.compile(r"[^=]{1,80}?(?<![<>!])=(?!=)")  # "L(θ) = …": the display sets what stands before "="
 NUMERIC = re.compile(r"=\s*-?\d[\d.,]*$")  # "h = 8": a symbol set to a number
 FORMULA = re.compile(r"=|\\leftarrow|\\rightarrow|\\gets|\\approx|\\sim|\\leq|\\geq|<|>")
@@ -147,6 +148,7 @@ class SymbolReader:
         self._symbols: dict[str, PaperSymbol] = {}
         self._latex = _LatexCache()
         self._cm_text: bool | None = None
+        self._comment: tuple[str, str, tuple[int, int]] | None = None  # (phrase, sentence, (page, paragraph))
 
     def _symbol(self, latex: str) -> PaperSymbol:
         found = self._symbols.get(latex)
@@ -178,6 +180,7 @@ class SymbolReader:
                 runs.extend(r for r in found if r.start >= 0)
             if runs:
                 self._read_paragraph(number, pi, para, runs)
+            self._note_comment(number, pi, para)
 
     def _equation_uses(self, page: int, pi: int, para, eq: DetectedEquation) -> None:
         if not eq.latex:
@@ -207,6 +210,8 @@ class SymbolReader:
 
     def _read_paragraph(self, page: int, pi: int, para, runs: list[MathRun]) -> None:
         text = para.text
+        if self._comment is not None and self._comment[2] != (page, pi - 1):
+            self._comment = None  # a comment names only the line right after it
         runs.sort(key=lambda r: r.start)
         kept: list[MathRun] = []
         for run in runs:  # two runs the text layer matched to one place: keep the first
@@ -255,6 +260,16 @@ class SymbolReader:
                             self._symbol(latex).uses.append(Use(sentence, place))
             if not in_sentence:
                 continue
+            if si == 0 and self._comment is not None:
+                # an algorithm's comment on a line of its own ("▷ Form the guided score …") names
+                # what the next line sets
+                owner = next((k for k in in_sentence if formulas[k] and heads[k]), None)
+                if owner is not None:
+                    run = runs[owner]
+                    for latex in heads[owner][:1]:
+                        self._symbol(latex).definitions.append(Definition(
+                            self._comment[0], self._comment[1], Place(page, pi, run.start, run.end, run.bbox), "comment"))
+                    self._comment = None
             first_in_row = si == 0 and para.kind == "row"
             starts = frozenset(x for x, t in enumerate(tokens) if t.start + a in line_starts)
             for found in find_definitions(tokens, lambda r: bool(heads[r]), first_in_row, starts,
@@ -270,6 +285,12 @@ class SymbolReader:
                         symbol = self._symbol(latex)
                         if not any(d.phrase == phrase and d.place.page == page for d in symbol.definitions):
                             symbol.definitions.append(Definition(phrase, sentence, place, found.how))
+
+    def _note_comment(self, page: int, pi: int, para) -> None:
+        """Keep "▷ Form the classifier-free guided score at log SNR λ_t" for the line after it."""
+        m = COMMENT_LINE.match(para.text)
+        if m and not any(c in para.text for c in "=←"):
+            self._comment = (m.group(1).strip().rstrip("."), " ".join(para.text.split())[:MAX_SENTENCE], (page, pi))
 
     def finish(self) -> list[PaperSymbol]:
         out = []
