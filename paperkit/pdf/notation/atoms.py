@@ -75,7 +75,7 @@ def _join(tokens: list[str]) -> str:
 def _brace(tokens: list[str]) -> str:
     """A script's argument as canonical LaTeX: braces only when it is more than one token."""
     text = _join(tokens)
-    if len(tokens) == 1 and (len(text) == 1 or text.startswith("\\")):
+    if len(tokens) == 1 and (len(text) == 1 or (text.startswith("\\") and "{" not in text)):
         return text
     return "{" + text + "}"
 
@@ -119,8 +119,9 @@ def _base_at(tokens: list[str], i: int) -> tuple[str, int] | None:
                 return None
             inner = _base_at(arg, 0)
             if name in FONTS and (inner is None or inner[1] != len(arg)):
-                if name in ("mathrm", "mathbf", "mathsf") and all(len(a) == 1 and a.isalpha() for a in arg) and len(arg) <= 3:
-                    pass  # \mathbf{W}, \mathrm{x}: a bold or upright letter (or short name) is a symbol
+                if name in ("mathrm", "mathbf", "mathsf") and all(len(a) == 1 and a.isalpha() for a in arg) and (
+                        len(arg) == 1 or (name != "mathrm" and len(arg) <= 3)):
+                    pass  # \mathbf{W}, \mathrm{x}: a bold or upright letter is a symbol
                 else:
                     return None
             if name in ACCENTS and inner is None and not all(len(a) == 1 and a.isalnum() for a in arg):

@@ -54,13 +54,17 @@ PHRASE_STOP = frozenset("where which whereas while when if because since so then
 NP_STOP = frozenset("""is are was were be been being has have had do does did can could may might will would shall
 should must in on at by from to into with without within as than for and or but nor if when while where which
 that whose whom who we it they he she this these those then thus hence also not using use used via over under
-between among after before during through per versus vs return returns""".split())
+between among after before during through per versus vs return returns towards toward across along
+around beyond onto upon once only also even just""".split())
 ADJECTIVES = frozenset("""single given new fixed particular certain specific different small large same other
 several many few some any all each every first last second third next previous final initial current""".split())
 NP_EMPTY = frozenset("""following form case value values same above below latter former other others one ones term
 terms expression quantity quantities notation function equation power eq eqs figure fig table section algorithm line step
 result results way sense right left side end""".split())
 LIST_WORDS = frozenset("and or".split())
+VERBS_S = frozenset("""gives yields writes becomes denotes computes uses takes makes returns follows satisfies holds
+means shows remains contains requires produces equals reads defines has does goes sets gets lets leads depends
+corresponds converges decreases increases grows varies""".split())
 NOUN_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "er", "or", "ure", "ance", "ence", "ism", "ist", "ogy")
 AS_VERBS = frozenset("define defines defined use uses used denote denotes write treat take takes refer regard and".split())
 ING_NOUNS = frozenset("embedding embeddings encoding padding setting scaling learning training smoothing".split())
@@ -203,14 +207,16 @@ def _np_back(tokens: list[Token], end: int, need_determiner: bool = True, of_hea
         bare = True
         break
     else:
-        if need_determiner:
-            return None
+        if need_determiner or words < 2:
+            return None  # one bare word starting the sentence ("Setting σ_t …") is no noun phrase
         bare = True
     if words == 0 or (bare and words > 5):
         return None
     if not bare and tokens[j].text.lower() not in DETERMINERS:
         return None
     last = tokens[end - 1].text.lower()
+    if last in VERBS_S:
+        return None  # "the posterior mean gives μ_θ": a verb, not a noun
     # "the following x", "the case x" name nothing; "the state-value function V" does ("of_head": the
     # noun before "of", as in "the target value of the KL divergence")
     if ((last in NP_EMPTY or last in ADJECTIVES) and words == 1 and not of_head) or last == "of" or last in NP_STOP or last.endswith("ly") or (
@@ -235,6 +241,8 @@ def _count_after(tokens: list[Token], j: int) -> tuple[int, int] | None:
     while y < n and y - x < 3 and tokens[y].kind == "W" and tokens[y].text.lower() not in NP_STOP:
         low = tokens[y].text.lower()
         y += 1
+        if low in VERBS_S:
+            return None
         if low.endswith("s") and not low.endswith(("ss", "us", "is")) and low not in NOT_DEFINING:
             return j, y  # up to the first plural noun
     return None
@@ -273,13 +281,13 @@ def _defining_phrase_after_is(tokens: list[Token], i: int) -> bool:
 
 
 def find_definitions(tokens: list[Token], named, first_in_row: bool = False, line_starts: frozenset[int] = frozenset(),
-                     formula=lambda run: False, numeric=lambda run: False) -> list[Found]:
+                     formula=lambda run: False, numeric=lambda run: False, count=lambda run: False) -> list[Found]:
     """Every definition in one sentence's tokens. ``named(run)`` says whether a run names symbols
     (its head is not empty); ``first_in_row`` whether the sentence starts a printed row (a table's or
     an algorithm's line), where "M: PHRASE" and "M PHRASE" are definitions; ``line_starts`` the
     tokens that begin a printed line; ``formula(run)`` whether a run is an equation or an
     assignment ("r_t(θ) = …", "m₀ ← 0"), which ends a phrase; ``numeric(run)`` whether it sets a
-    symbol to a number ("h = 8")."""
+    symbol to a number ("h = 8"); ``count(run)`` whether that number is a count (2 or more)."""
     found: list[Found] = []
     taken: set[int] = set()  # runs already defined in this sentence, by a stronger shape
     n = len(tokens)
@@ -455,7 +463,7 @@ def find_definitions(tokens: list[Token], named, first_in_row: bool = False, lin
         # a count: "for K epochs", "each of N (parallel) actors", "T timesteps of data", "h = 8 parallel
         # attention layers"
         if len(runs) == 1 and j < n and ((k >= 1 and tokens[k - 1].text.lower() in COUNT_BEFORE)
-                                         or (formula(t.run) and numeric(t.run))):
+                                         or count(t.run)):
             after = _count_after(tokens, j)
             if after:
                 add(runs, after, "count")
@@ -481,6 +489,9 @@ def lead_in_phrase(sentence: str) -> str | None:
         if low.endswith(" " + verb):
             words = words[:len(words) - len(verb.split())]
             break
+    else:
+        if words and words[-1].lower() in VERBS_S:  # "the posterior mean gives"
+            words = words[:-1]
     # the last noun phrase: from the last determiner, over words and quotes only
     for i in range(len(words) - 1, -1, -1):
         w = words[i].lower()

@@ -31,6 +31,7 @@ MAX_SENTENCE = 400
 COMMENT_LINE = re.compile(r"\s*(?:▷|▹|⊳|//)\s*(\S.{2,120})$")
 EQUATION_SETS = re.compile(r"[^=]{1,80}?(?<![<>!])=(?!=)")  # "L(θ) = …": the display sets what stands before "="
 NUMERIC = re.compile(r"=\s*-?\d[\d.,]*$")  # "h = 8": a symbol set to a number
+COUNT = re.compile(r"=\s*(?:[2-9]|\d{2,})$")  # "h = 8 parallel attention layers": set to a count
 FORMULA = re.compile(r"=|\\leftarrow|\\rightarrow|\\gets|\\approx|\\sim|\\leq|\\geq|<|>")
 STOP = frozenset("the a an of for to in on at by with and or is are be as that this its their we our".split())
 
@@ -77,6 +78,10 @@ def _identifier_text(latex: str) -> str | None:
         if script is None:
             continue
         script = script[1:-1] if script.startswith("{") else script
+        inner = _identifier_text(script) if IDENTIFIER.fullmatch(script) and ("_" in script or "^" in script) else None
+        if inner is not None:  # σ_{τ_i}: the script is an identifier with its own script
+            base += f"{mark}{inner}"
+            continue
         script = re.sub(r"\\(?:mathrm|text|operatorname)\{([^{}]*)\}", r"\1", script)
         script = re.sub(r"\\([A-Za-z]+)", lambda g: GREEK.get(g.group(1), g.group(0)), script)
         if script == "'" * len(script):
@@ -273,7 +278,8 @@ class SymbolReader:
             first_in_row = si == 0 and para.kind == "row"
             starts = frozenset(x for x, t in enumerate(tokens) if t.start + a in line_starts)
             for found in find_definitions(tokens, lambda r: bool(heads[r]), first_in_row, starts,
-                                          lambda r: formulas[r], lambda r: NUMERIC.search(runs[r].latex) is not None):
+                                          lambda r: formulas[r], lambda r: NUMERIC.search(runs[r].latex) is not None,
+                                          lambda r: COUNT.search(runs[r].latex) is not None):
                 phrase = " … ".join(plain(piece[tokens[x].start:tokens[y - 1].end]).strip() for x, y in found.ranges)
                 phrase = re.sub(r"\s+", " ", phrase)
                 if not phrase:
