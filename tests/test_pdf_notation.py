@@ -148,3 +148,102 @@ def test_symbols_json_has_the_fields_the_issue_names(ppo):
     pi = next(r for r in rows if r["latex"] == r"\pi_\theta")
     assert pi["text"] == "π_θ" or pi["text"] == "πθ" or pi["text"].startswith("π")
     assert any(r["definition"] is None for r in rows)
+
+
+def test_more_shapes_found_in_real_papers():
+    # a count: "each of N (parallel) actors collect T timesteps", "h = 8 parallel attention layers"
+    found = definitions(f"each of {_m(0)} (parallel) actors collect {_m(1)} timesteps of data.")
+    assert found[0] == ("(parallel) actors", "count") and found[1] == ("timesteps", "count")
+    # the noun phrase before "of" too
+    found = definitions(f"we achieve some target value of the KL divergence {_m(0)} each policy update.")
+    assert found[0][0] == "some target value of the KL divergence"
+    # a list with its relative clause
+    found = definitions(f"we introduce, for each activation {_m(0)}, a pair of parameters {_m(1)}, which scale and shift the value:")
+    assert found[1][0] == "a pair of parameters … which scale and shift the value"
+    # an algorithm's comments
+    assert definitions(f"{_m(0)} (Update biased first moment estimate)", formulas={0})[0] == (
+        "Update biased first moment estimate", "comment")
+    assert definitions(f"return {_m(0)} (Resulting parameters)")[0] == ("Resulting parameters", "comment")
+    # "PHRASE: M" and "let the PHRASE be M"
+    assert definitions(f"Input: Values; Parameters to be learned: {_m(0)}")[0] == ("Parameters to be learned", "colon")
+    assert definitions(f"Let the normalized values be {_m(0)}, and")[0] == ("the normalized values", "let-be")
+    # "we define M as a …"
+    assert definitions(f"We define {_m(0)} as a vector that contains the gradients.")[0][0] == (
+        "a vector that contains the gradients")
+    # one noun ends the clause
+    assert definitions(f"where {_m(0)} are coefficients, and")[0] == ("coefficients", "where-is")
+    assert definitions(f"If the model {_m(0)} is correct, then")[0] == ("the model", "apposition")
+
+
+def test_shapes_that_name_nothing():
+    assert definitions(f"Setting {_m(0)} removes the noise") == {}
+    assert definitions(f"DDIM writes {_m(0)} for the product") == {}
+    assert definitions(f"{_m(0)} to the power t", named=lambda r: True) == {}
+    assert definitions(f"{_m(0)} = 0 removes all noise", formulas={0}) == {}
+
+
+def test_lead_in_words_of_a_defining_display():
+    from paperkit.pdf.notation.definitions import lead_in_phrase
+
+    assert lead_in_phrase("TRPO maximizes a “surrogate” objective") == "a “surrogate” objective"
+    assert lead_in_phrase("The KL-penalized loss is defined as") == "The KL-penalized loss"
+    assert lead_in_phrase("We compute the matrix of outputs as:") == "the matrix of outputs"
+    assert lead_in_phrase("The main objective we propose is the following:") is None
+    assert lead_in_phrase("This ends a sentence.") is None
+
+
+def test_flat_runs_read_like_the_display_engine():
+    """On every run of inline maths in the five real PDFs, the flat reader (where it answers) names
+    the same identifiers as glyph_latex.to_latex."""
+    from paperkit.pdf.document import open_pdf
+    from paperkit.pdf.glyph_latex import to_latex
+    from paperkit.pdf.notation.inline import runs_in_row
+    from paperkit.pdf.notation.inline_latex import inline_latex
+
+    same = other = 0
+    for name in ("cfg.pdf", "ppo.pdf"):
+        doc = open_pdf(real_pdf(name))
+        for number in range(1, doc.page_count + 1):
+            layout = doc.layout(number)
+            for row in layout.rows:
+                for run in runs_in_row(row, layout.body_size):
+                    flat = inline_latex(run.glyphs)
+                    if flat is None:
+                        continue
+                    slow = to_latex(run.glyphs)
+                    ours = ([i.latex for i in identifiers(flat)], head(flat))
+                    if ours == ([i.latex for i in identifiers(slow)], head(slow)):
+                        same += 1
+                    else:
+                        other += 1
+    assert same > 300 and other <= 0.01 * same
+
+
+def test_symbol_text_reads_like_the_paper():
+    from paperkit.pdf.notation.symbols import symbol_text
+
+    assert symbol_text(r"\hat{A}_t") == "Âₜ"
+    assert symbol_text(r"\overline{RMS}") == "R̄M̄S̄"
+    assert symbol_text(r"\theta_{\mathrm{old}}") == "θ_old"
+    assert symbol_text(r"\beta_1^t") == "β₁ᵗ"
+    assert symbol_text("x_{t-1}") == "xₜ₋₁"
+    assert symbol_text(r"\mathcal{X}") == "𝒳"
+
+
+def test_a_prose_line_under_a_tall_display_is_not_part_of_it():
+    """ppo eq. (9)'s big bracket reaches into the "where c1, c2 are coefficients" line below it; the
+    line stays prose, and its definitions are found."""
+    from paperkit.pdf.document import open_pdf
+    from paperkit.pdf.index import page_equations
+
+    doc = open_pdf(real_pdf("ppo.pdf"))
+    eq9 = next(e for e in page_equations(doc, 5) if e.label == "9")
+    assert "coefficients" not in eq9.latex and "entropy" not in eq9.latex
+    para = next(p for p in doc.paragraphs(5, page_equations(doc, 5)) if "coefficients" in p.text)
+    assert para.equation is None
+
+
+def test_ppo_where_clause_after_a_display(ppo):
+    assert ppo.symbol("c_1").definition.phrase == "coefficients"
+    assert ppo.symbol("S").definition.phrase == "an entropy bonus"
+    assert ppo.symbol("N").definition.phrase == "(parallel) actors"

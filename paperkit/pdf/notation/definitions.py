@@ -338,7 +338,7 @@ def find_definitions(tokens: list[Token], named, first_in_row: bool = False, lin
         while a > 0 and tokens[a - 1].kind == "W" and k - a < 6:
             a -= 1
         if a < k and (a == 0 or tokens[a - 1].text in (";", ":", ".") or a in line_starts) \
-                and tokens[a].text.lower() not in KEYWORDS:
+                and not (a == k - 1 and tokens[a].text.lower() in KEYWORDS):  # "Require: α" names nothing
             add(runs, (a, k), "colon")
 
     for k, t in enumerate(tokens):
