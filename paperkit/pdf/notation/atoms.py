@@ -100,6 +100,8 @@ def _name(arg: list[str]) -> str | None:
     text = "".join(arg)
     if not re.fullmatch(r"[A-Za-z][A-Za-z_]{1,23}", text) or text.lower() in NOT_NAMES:
         return None
+    if not (text[0].isupper() or "_" in text):
+        return None  # "ize", "ma": pieces of words the glyph reader split, not names
     return text
 
 
