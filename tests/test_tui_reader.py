@@ -47,6 +47,8 @@ async def reader_at_equation(pilot, path: Path, index: int):
     await until(pilot, lambda: isinstance(app.screen, ReaderScreen), what="the reader", timeout=15.0)
     screen = app.screen
     await until(pilot, lambda: screen.equations is not None, what="the index", timeout=30.0)
+    # and the notation, read after the index: its marks and panel are on the page (snapshots)
+    await until(pilot, lambda: screen.notation is not None or screen.notation_error, what="the notation", timeout=30.0)
     eq = screen.equations[index]
     screen.go_to_page(eq.page, ("eq", eq))
     await on_page(pilot, screen, eq.page)
@@ -549,10 +551,20 @@ def test_footer_shows_every_key_it_offers(tmp_path, size):
     run(scenario())
 
 
-def test_reader_snapshot_at_80x24(snap_compare, tmp_path):
+def no_notation(monkeypatch) -> None:
+    """The reader reads an empty notation: these snapshots show the text and images as they are, not
+    what the notation engine finds this week (tests/test_tui_notation.py has the notation's own)."""
+    from paperkit.pdf.notation import Notation
+    from paperkit.tui.screens.reader_source import ReaderSource
+
+    monkeypatch.setattr(ReaderSource, "notation", lambda self, progress=None, cancel=None: Notation([], [], []))
+
+
+def test_reader_snapshot_at_80x24(snap_compare, tmp_path, monkeypatch):
     """cfg.pdf page 3 at 80×24: paragraphs wrapped to the width, display (5) on its own marked line,
     CMEX brackets read, the footer's keys all in sight."""
     pdf = real_pdf("cfg.pdf")
+    no_notation(monkeypatch)
 
     async def open_page_3(pilot):
         await reader_at_equation(pilot, pdf, 4)
@@ -561,10 +573,11 @@ def test_reader_snapshot_at_80x24(snap_compare, tmp_path):
     assert snap_compare(PaperkitApp(data_dir=tmp_path), terminal_size=(80, 24), run_before=open_page_3)
 
 
-def test_equation_image_snapshot_at_80x24(snap_compare, tmp_path):
+def test_equation_image_snapshot_at_80x24(snap_compare, tmp_path, monkeypatch):
     """cfg.pdf's (6) as the reader shows it with ``c`` at 80×24 in half-blocks (tmux): the full
     width, cut into lines of the equation large enough to read."""
     pdf = real_pdf("cfg.pdf")
+    no_notation(monkeypatch)
 
     async def open_crop(pilot):
         screen = await reader_at_equation(pilot, pdf, 5)

@@ -40,6 +40,9 @@ class PaperkitApp(App):
         self.open_target = open_target
         self.data_dir = data_dir
         self._notes = notes
+        # (title, paperkit.pdf.notation.Notation) of the PDF open in the reader, once its notation is
+        # read: the glossary's paper filter offers it as "this PDF"
+        self.open_pdf_notation: tuple[str, object] | None = None
 
     # -- services ------------------------------------------------------------------------------
     @property
@@ -88,11 +91,13 @@ class PaperkitApp(App):
 
         self.push_screen(ReaderScreen(Path(path), paper_id=paper_id))
 
-    def open_equation(self, equation_id: str, paper_id: str | None = None) -> None:
-        """An equation: LaTeX, renderings, meaning, symbols, the code, and Run."""
+    def open_equation(self, equation_id: str, paper_id: str | None = None, notation=None, detected=None) -> None:
+        """An equation: LaTeX, renderings, meaning, symbols, the code, and Run. From the reader,
+        ``notation`` and ``detected`` (the PDF's Notation and its DetectedEquation) add the PDF's own
+        definitions to the symbols."""
         from .screens.equation import EquationScreen
 
-        self.push_screen(EquationScreen(equation_id))
+        self.push_screen(EquationScreen(equation_id, notation=notation, detected=detected))
 
     def open_glossary(self, query: str = "", paper: str | None = None) -> None:
         from .screens.glossary import GlossaryScreen

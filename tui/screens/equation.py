@@ -1,6 +1,7 @@
 """The equation panel: one catalog equation with its LaTeX, one-line and 2-D renderings, the PDF's
 own picture of it (when the paper's PDF is on this machine), meaning, symbols (each opens in the
-glossary), the code that implements it, its demo (Run) and your note.
+glossary), the code that implements it, its demo (Run) and your note. Opened from the reader, each
+symbol the PDF defines also shows "in this PDF: <its definition> (p. N)", read from the PDF alone.
 
 Everything comes from ``paperkit`` as plain data. The 2-D rendering follows the LaTeX's own structure
 and the width of the pane (re-drawn when it changes); the PDF crop (pymupdf ≈ 1 s to import) and the
@@ -73,9 +74,14 @@ class EquationScreen(Screen):
     EquationScreen #eq-error { color: $error; text-style: bold; margin: 1 2; }
     """
 
-    def __init__(self, equation_id: str):
+    def __init__(self, equation_id: str, notation=None, detected=None):
+        """``notation`` and ``detected``: the PDF's ``Notation`` and its ``DetectedEquation`` for this
+        equation, when the reader opened it."""
         super().__init__()
         self.equation_id = equation_id
+        self.notation = notation
+        self.detected = detected
+        self._in_pdf: list[str | None] | None = None
         self.eq = None
         self.paper = None
         self.error = ""
@@ -144,7 +150,8 @@ class EquationScreen(Screen):
         if not rows:
             yield Static(Text("no symbols listed for this equation"), classes="eq-dim")
             return
-        listing = OptionList(*[Option(symbol_prompt(row), id=f"sym-{i}") for i, row in enumerate(rows)],
+        in_pdf = self._pdf_definitions()
+        listing = OptionList(*[Option(symbol_prompt(row, in_pdf=in_pdf[i]), id=f"sym-{i}") for i, row in enumerate(rows)],
                              id="eq-symbols")
         listing.tooltip = "Enter (or a click) opens the symbol in the glossary, with this paper's meaning"
         yield listing
@@ -161,6 +168,23 @@ class EquationScreen(Screen):
 
                 self._rows = [_Row(s.latex, to_unicode(s.latex), s.meaning) for s in self.eq.symbols]
         return self._rows
+
+    def _pdf_definitions(self) -> list[str | None]:
+        """For each symbol row, "<definition> (p. N)" when the open PDF defines the symbol, else None."""
+        if self._in_pdf is None:
+            rows = self._symbol_rows()
+            self._in_pdf = [None] * len(rows)
+            if self.notation is not None:
+                try:
+                    from ..widgets.notation_text import definition_text, paper_entry_for
+
+                    for i, row in enumerate(rows):
+                        entry = paper_entry_for(self.notation, self.detected, getattr(row, "symbol", None), row.latex)
+                        if entry is not None:
+                            self._in_pdf[i] = definition_text(entry)
+                except Exception as exc:  # the catalog's own texts still show
+                    self.log.warning(f"equation: the PDF's definitions are unavailable: {exc!r}")
+        return self._in_pdf
 
     def _compose_code(self) -> ComposeResult:
         yield Static("Code", classes="eq-heading")
@@ -315,8 +339,9 @@ class EquationScreen(Screen):
         if not found:
             return
         listing = found.first(OptionList)
+        in_pdf = self._pdf_definitions()
         for i, (row, name) in enumerate(zip(self._symbol_rows(), names)):
-            listing.replace_option_prompt(f"sym-{i}", symbol_prompt(row, name))
+            listing.replace_option_prompt(f"sym-{i}", symbol_prompt(row, name, in_pdf[i]))
 
     def _call_ui(self, fn, *args) -> None:
         """Run ``fn`` on the UI thread; quietly nothing when the screen or the app has gone meanwhile."""
@@ -467,12 +492,15 @@ class _Row:
         self.latex, self.text, self.meaning = latex, text, meaning
 
 
-def symbol_prompt(row, glossary_name: str | None = None) -> Text:
-    """One symbol as a wrapped list item: the symbol, its meaning in this paper, its LaTeX (and the
-    glossary's name for it, once known) — nothing cut at any width."""
+def symbol_prompt(row, glossary_name: str | None = None, in_pdf: str | None = None) -> Text:
+    """One symbol as a wrapped list item: the symbol, its meaning in this paper, what the open PDF
+    defines it as (``in_pdf``), its LaTeX (and the glossary's name for it, once known) — nothing cut
+    at any width."""
     prompt = Text.assemble((row.text or row.latex, "bold"), "  ")
     meaning = unwrap(row.meaning) if row.meaning else ""
     prompt.append(meaning or "not described in the catalog", style="" if meaning else "dim italic")
+    if in_pdf:
+        prompt.append("\n  in this PDF: ", style="italic").append(in_pdf)
     prompt.append(f"\n  {row.latex}", style="dim")
     if glossary_name and getattr(row, "symbol", None):  # an expression row has no one glossary entry
         prompt.append(f"  · glossary: {glossary_name}", style="dim")

@@ -6,6 +6,12 @@ example where its meaning differs (DDIM's α_t is ``alphas_cumprod``, never DDPM
 results table shows how the paper writes each hit. ``c`` copies the LaTeX, ``k`` shows the chosen
 paper's notation clashes, ``n`` edits your note on the symbol. LaTeX is shown as typed, never as a repr.
 
+While a PDF is open in the reader and its notation is read (``app.open_pdf_notation``), the paper
+filter also offers "this PDF": the results are then the PDF's own symbols (the query matched against
+their text, LaTeX and definitions; an empty query lists them all), the panel shows the paper's
+definition, where it is defined and used, and the glossary's generic meaning only as a marked
+fallback; ``k`` lists the symbols the PDF defines twice.
+
 Look-ups run in a thread worker (the first one loads the glossary, ~0.2 s; later ones take well under
 a millisecond, a typo up to ~30 ms), so typing never waits; only the newest query's results are shown.
 """
@@ -30,7 +36,12 @@ from textual.worker import get_current_worker
 
 from paperkit.glossary.display import as_typed
 
+from ..widgets.notation_text import (generic_meaning, glossary_entry, one_line, pages_text, search_symbols,
+                                     symbol_text, use_pages)
+
 ANY_PAPER = "any"
+THIS_PDF = "__this_pdf__"  # the paper filter's value for the PDF open in the reader
+PDF_TITLE = 9  # characters of its title in the filter ("this PDF: Proximal Po…"), which then widens
 NO_MATCH = "__no_match__"
 HINT = "Type a character (ᾱ), LaTeX (\\bar{\\alpha}), a name (alpha bar) or a description (upside-down triangle)."
 
@@ -69,6 +80,19 @@ def _unicode(latex: str) -> str:
         return latex
 
 
+class PdfHit:
+    """A result from the open PDF's own symbols: the ``PaperSymbol``, a score and what matched."""
+
+    def __init__(self, symbol, score: float, matched: str):
+        self.symbol, self.score, self.matched = symbol, score, matched
+
+
+def _pdf_label(title: str) -> str:
+    """The filter's option for the open PDF, short enough for its box: "this PDF: Proximal P…"."""
+    title = " ".join((title or "").split()) or "untitled"
+    return "this PDF: " + (title if len(title) <= PDF_TITLE else title[:PDF_TITLE - 1].rstrip() + "…")
+
+
 class SearchInput(Input):
     """The search box; its ↓ goes down to the results, and says so in the footer (an Input's own ↓
     would scroll it, and hide the screen's binding)."""
@@ -98,6 +122,9 @@ class GlossaryScreen(Screen):
     }
     GlossaryScreen #gl-paper {
         width: 22;
+    }
+    GlossaryScreen #gl-paper.-pdf {
+        width: 28;
     }
     GlossaryScreen #gl-clashes {
         min-width: 0;
@@ -181,6 +208,9 @@ class GlossaryScreen(Screen):
         self._rows: list[tuple[str, tuple]] = []  # the table's rows: key, cells
         self._fitted_width = -1
         self._paper_column: str | None = None  # the paper whose spelling the table's second column shows
+        self.pdf: tuple[str, object] | None = None  # (title, Notation) when "this PDF" is chosen
+        self._second_header: str | None = None  # the second column's header for the PDF's symbols
+        self._offered: tuple | None = None  # the open PDF the paper filter offers, if any
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -191,16 +221,21 @@ class GlossaryScreen(Screen):
         except Exception:  # a broken catalog still leaves the glossary usable
             papers = []
         self._papers = {p.id: p.short or p.id for p in papers}
-        paper = self.initial_paper if self.initial_paper in self._papers else ANY_PAPER
-        self.paper = None if paper == ANY_PAPER else paper
-        options = [("any paper", ANY_PAPER)] + [(p.short or p.id, p.id) for p in papers]
+        self._catalog_options = [("any paper", ANY_PAPER)] + [(p.short or p.id, p.id) for p in papers]
+        options = self._paper_options()
+        legal = {value for _, value in options}
+        paper = self.initial_paper if self.initial_paper in legal else ANY_PAPER
+        self.paper = None if paper in (ANY_PAPER, THIS_PDF) else paper
+        self.pdf = self._open_pdf() if paper == THIS_PDF else None
         yield Header()
         with Horizontal(id="gl-bar"):
             query = SearchInput(self.initial_query, placeholder="symbol, LaTeX, name or description", id="gl-query")
             query.tooltip = HINT
             yield query
-            select = Select(options, value=paper, allow_blank=False, id="gl-paper")
-            select.tooltip = "The paper whose meaning of each symbol, and whose notation clashes, to show"
+            select = Select(options, value=paper, allow_blank=False, id="gl-paper",
+                            classes="-pdf" if self._open_pdf() else "")
+            select.tooltip = ("The paper whose meaning of each symbol, and whose notation clashes, to show; "
+                              "“this PDF”: the symbols of the PDF open in the reader")
             yield select
             button = Button("Clashes", id="gl-clashes")
             button.tooltip = "Notation clashes of the chosen paper (k)"
@@ -214,8 +249,36 @@ class GlossaryScreen(Screen):
                 yield Static(id="gl-detail-text")
         yield Footer()
 
+    def _open_pdf(self) -> tuple[str, object] | None:
+        shared = getattr(self.app, "open_pdf_notation", None)
+        return shared if shared is not None and shared[1] is not None else None
+
+    def _paper_options(self) -> list[tuple[str, str]]:
+        """The catalog's papers, and "this PDF" while the reader has a PDF's notation."""
+        shared = self._offered = self._open_pdf()
+        return self._catalog_options + ([(_pdf_label(shared[0]), THIS_PDF)] if shared else [])
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen: the reader may have read a PDF's notation, or closed it."""
+        select = self.query_one("#gl-paper", Select)
+        if self._open_pdf() is self._offered:
+            return
+        options = self._paper_options()
+        value = select.value
+        select.set_class(bool(self._open_pdf()), "-pdf")
+        with select.prevent(Select.Changed):
+            select.set_options(options)
+            if value in {v for _, v in options}:
+                select.value = value
+        if value == THIS_PDF and self.pdf is not self._open_pdf():  # that PDF was closed, or another opened
+            self.pdf = self._open_pdf()
+            if self.pdf is None:
+                self.paper = None
+                self.notify("The PDF was closed: showing any paper", markup=False)
+            self.search(self.query_one("#gl-query", Input).value)
+
     def on_mount(self) -> None:
-        if self.initial_paper and self.initial_paper not in self._papers:
+        if self.initial_paper and self.initial_paper not in self._papers and self.initial_paper != THIS_PDF:
             self.notify(f"No paper {as_typed(str(self.initial_paper))} in the catalog; showing any paper",
                         severity="warning", markup=False)
         self.query_one("#gl-query", Input).focus()
@@ -233,27 +296,34 @@ class GlossaryScreen(Screen):
     @on(Select.Changed, "#gl-paper")
     def _paper_changed(self, event: Select.Changed) -> None:
         value = event.value
-        self.paper = None if value in (ANY_PAPER, Select.NULL) else str(value)
+        self.pdf = self._open_pdf() if value == THIS_PDF else None
+        self.paper = None if value in (ANY_PAPER, THIS_PDF, Select.NULL) else str(value)
+        if value == THIS_PDF and self.pdf is None:
+            self.notify("No PDF is open in the reader any more", severity="warning", markup=False)
         self.search(self.query_one("#gl-query", Input).value)
 
     def search(self, query: str) -> None:
-        """Start a look-up of ``query`` in the chosen paper's context; its results replace the table's
-        only if no newer look-up started meanwhile."""
+        """Start a look-up of ``query`` in the chosen paper's context (or among the open PDF's
+        symbols); its results replace the table's only if no newer look-up started meanwhile."""
         self._seq += 1
-        self._lookup(self._seq, query, self.paper)
+        self._lookup(self._seq, query, self.paper, self.pdf)
 
     @work(thread=True, exclusive=True, group="glossary-lookup", description="glossary look-up")
-    def _lookup(self, seq: int, query: str, paper: str | None) -> None:
+    def _lookup(self, seq: int, query: str, paper: str | None, pdf: tuple | None = None) -> None:
         error = None
         hits: list = []
         try:
-            hits = self._find(query, paper)
+            if pdf is not None:
+                hits = [PdfHit(*found) for found in search_symbols(pdf[1], query)]
+            else:
+                hits = self._find(query, paper)
         except Exception as exc:  # the engine must never take the app down: say so, carry on
             error = f"{type(exc).__name__}: {exc}"
         if get_current_worker().is_cancelled:
             return
+        show = self._show_pdf_hits if pdf is not None else self._show_hits
         try:
-            self.app.call_from_thread(self._show_hits, seq, query, paper, hits, error)
+            self.app.call_from_thread(show, seq, query, paper, hits, error)
         except RuntimeError:  # the app is closing
             pass
 
@@ -297,6 +367,7 @@ class GlossaryScreen(Screen):
             status.update(message)
             status.add_class("-none")
             self._paper_column = None
+            self._second_header = None
             self._fill_table([(NO_MATCH, ("—", Text("no match", style="bold"), "", "", ""))])
             self.current = None
             if not self.showing_clashes:
@@ -316,9 +387,101 @@ class GlossaryScreen(Screen):
             rows.append((e.key, (e.char or "·", e.title, self._second_cell(hit),
                                  Text(e.latex[0] if e.latex else "", style="italic"), f"{hit.score:.2f}")))
         self._paper_column = self._papers.get(paper, paper) if paper else None
+        self._second_header = None
         self._fill_table(rows)
         self.showing_clashes = False
         self.show_entry(hits[0])
+
+    def _show_pdf_hits(self, seq: int, query: str, paper, hits: list, error: str | None) -> None:
+        """The open PDF's symbols matching ``query``: symbol, definition, page, LaTeX, score."""
+        if seq != self._seq or not self.is_attached:
+            return
+        self.shown_seq, self.shown_query = seq, query
+        status = self.query_one("#gl-status", Label)
+        title = self.pdf[0] if self.pdf else "this PDF"
+        q = query.strip()
+        self.hits = {}
+        self._paper_column = None
+        self._second_header = "page"
+        if error or not hits:
+            message = (f"no match: the look-up failed ({error})" if error
+                       else f"no symbol of this PDF matches {as_typed(q)}" if q
+                       else "this PDF's notation has no symbols")
+            status.update(message)
+            status.add_class("-none")
+            self._fill_table([(NO_MATCH, ("—", Text("no match", style="bold"), "", "", ""))])
+            self.current = None
+            if not self.showing_clashes:
+                self._detail(Group(Text(message), Text(""),
+                                   Text("Search the PDF's symbols by character (θ), LaTeX (\\theta) or by "
+                                        "words of their definitions (policy); choose “any paper” for the glossary.",
+                                        style="dim")))
+            return
+        if q:
+            status.update(f"{len(hits)} symbol{'s' if len(hits) != 1 else ''} of {title} match{'' if len(hits) != 1 else 'es'} {as_typed(q)}")
+        else:
+            status.update(f"{len(hits)} symbols of {title}, defined ones first")
+        status.remove_class("-none")
+        rows = []
+        for i, hit in enumerate(hits):
+            s = hit.symbol
+            key = f"pdf:{i}"
+            self.hits[key] = hit
+            definition = s.definition
+            # the symbol leads the name column: the character column is two cells, and θ_old needs more
+            name = f"{symbol_text(s)}  " + (one_line(definition.phrase, 80) if definition else "not defined in this PDF")
+            page = f"p. {s.page}" if s.page else "—"
+            rows.append((key, ("", name, page, Text(s.latex, style="italic"), f"{hit.score:.2f}")))
+        self._fill_table(rows)
+        self.showing_clashes = False
+        self.show_entry(hits[0])
+
+    def render_pdf_symbol(self, hit: PdfHit) -> RenderableType:
+        """One of the open PDF's symbols: the paper's definition (and any redefinition), where it is
+        defined and used, its equations, and — only where the paper does not define it — the
+        glossary's generic meaning, marked as such."""
+        s = hit.symbol
+        title = self.pdf[0] if self.pdf else "this PDF"
+        parts: list[RenderableType] = [Text.assemble((symbol_text(s), "bold"), "   ", (s.latex, "dim italic")),
+                                       Text(""), Text.assemble((f" In {one_line(title, 50)} ", "bold reverse"))]
+        if s.definitions:
+            first = s.definitions[0]
+            parts.append(_indent(Text(first.phrase, style="bold")))
+            parts.append(_indent(Text(f"“{one_line(first.sentence, 300)}”", style="dim")))
+            parts.append(_indent(Text.assemble(("defined on ", "dim"), f"p. {first.place.page}")))
+            for later in s.definitions[1:]:
+                flag = "redefined" if s.redefined else "defined again"
+                parts.append(_indent(Text.assemble((f"{flag} on p. {later.place.page}: ", "bold" if s.redefined else "dim"),
+                                                   later.phrase)))
+        else:
+            parts.append(_indent(Text("not defined in this PDF", style="italic")))
+        pages = use_pages(s)
+        if pages:
+            times = len(s.uses)
+            parts.append(_indent(Text.assemble(("used on ", "dim"), pages_text(pages),
+                                               (f" · {times} time{'s' if times != 1 else ''}", "dim"))))
+        if s.equations:
+            parts.append(_indent(Text.assemble(("equations ", "dim"), ", ".join(f"({e})" for e in s.equations))))
+        if not s.definitions:
+            generic = generic_meaning(s.latex)
+            parts.append(Text(""))
+            parts.append(Text.assemble(("Usual meaning ", "bold"), ("(glossary, not this paper)", "italic dim")))
+            parts.append(_indent(generic or "— the glossary has none"))
+        note_entry = self._entry_for_latex(s.latex)
+        note = self._note_text(note_entry.key) if note_entry is not None else ""
+        if note:
+            parts.append(Text(""))
+            parts.append(Text("Your note", style="bold"))
+            parts.append(_indent(note))
+        parts.append(Text(""))
+        parts.append(Text(f"matched by {hit.matched} · score {hit.score:.2f} · choose “any paper” (p) for the glossary",
+                          style="dim"))
+        return Group(*parts)
+
+    @staticmethod
+    def _entry_for_latex(latex: str):
+        """The glossary entry for a symbol's LaTeX (its indices dropped if need be), or None."""
+        return glossary_entry(latex)
 
     @staticmethod
     def _second_cell(hit) -> Text:
@@ -344,7 +507,7 @@ class GlossaryScreen(Screen):
         def longest(i: int, header: str, cap: int) -> int:
             return min(cap, max([len(str(c[i])) for c in cells] + [len(header)]))
 
-        second = f"in {self._paper_column}" if self._paper_column else "category"
+        second = self._second_header or (f"in {self._paper_column}" if self._paper_column else "category")
         category, latex, score = longest(2, second, 14), longest(3, "LaTeX", 22), 5
         available = (table.size.width or 80) - 2  # the vertical scrollbar
         pad = 2 * table.cell_padding
@@ -397,9 +560,10 @@ class GlossaryScreen(Screen):
     def show_entry(self, hit) -> None:
         self.current = hit
         try:
-            renderable = self.render_entry(hit)
+            renderable = self.render_pdf_symbol(hit) if isinstance(hit, PdfHit) else self.render_entry(hit)
         except Exception as exc:  # odd data in one entry must not take the screen down
-            renderable = Text(f"{hit.entry.title}: this entry cannot be shown ({type(exc).__name__}: {exc})")
+            name = hit.symbol.latex if isinstance(hit, PdfHit) else hit.entry.title
+            renderable = Text(f"{name}: this entry cannot be shown ({type(exc).__name__}: {exc})")
         self._detail(renderable)
 
     def render_entry(self, hit) -> RenderableType:
@@ -597,6 +761,10 @@ class GlossaryScreen(Screen):
         if hit is None:
             self.notify("Nothing to copy: no symbol is highlighted", severity="warning")
             return
+        if isinstance(hit, PdfHit):
+            self.app.copy_to_clipboard(hit.symbol.latex)
+            self.notify(f"copied LaTeX: {hit.symbol.latex}", markup=False)
+            return
         e = hit.entry
         text = e.latex[0] if e.latex else e.char
         if not text:
@@ -611,6 +779,9 @@ class GlossaryScreen(Screen):
         self.action_clashes()
 
     def action_clashes(self) -> None:
+        if self.pdf is not None:
+            self._pdf_clashes()
+            return
         from paperkit.glossary import clashes_for
 
         try:
@@ -631,11 +802,35 @@ class GlossaryScreen(Screen):
         self.showing_clashes = True
         self._detail(Group(*parts))
 
+    def _pdf_clashes(self) -> None:
+        """The open PDF's own clashes: the symbols it defines more than once, differently."""
+        title = self.pdf[0] if self.pdf else "this PDF"
+        twice = [s for s in getattr(self.pdf[1], "symbols", ()) if s.redefined and len(s.definitions) > 1]
+        parts: list[RenderableType] = [Text(f"Symbols {one_line(title, 50)} defines twice ({len(twice)})",
+                                            style="bold underline")]
+        if not twice:
+            parts.append(Text("None: each symbol keeps one meaning throughout this PDF."))
+        for s in twice:
+            parts.append(Text(""))
+            parts.append(Text.assemble((symbol_text(s), "bold"), "   ", (s.latex, "dim italic")))
+            parts.append(_bullets([Text.assemble((f"p. {d.place.page}  ", "bold"), d.phrase) for d in s.definitions]))
+        self.showing_clashes = True
+        self._detail(Group(*parts))
+
     def action_note(self) -> None:
-        hit = self.current
+        hit = shown = self.current
         if hit is None:
             self.notify("No symbol highlighted: search for one first", severity="warning")
             return
+        if isinstance(hit, PdfHit):  # the note is kept on the glossary's symbol, shown with the PDF's
+            entry = self._entry_for_latex(hit.symbol.latex)
+            if entry is None:
+                self.notify(f"No glossary symbol for {hit.symbol.latex} to keep a note on", severity="warning",
+                            markup=False)
+                return
+            from paperkit.glossary import Hit
+
+            hit = Hit(entry, 1.0, None, "latex")
         e = hit.entry
         target = f"sym:{e.key}"
         try:
@@ -649,7 +844,7 @@ class GlossaryScreen(Screen):
         title = f"{e.char}  {e.title}".strip()
 
         def saved(ok: bool | None) -> None:
-            if ok and self.current is hit:
-                self.show_entry(hit)
+            if ok and self.current is shown:
+                self.show_entry(shown)
 
         self.app.push_screen(NoteEditor(target, title, text), saved)

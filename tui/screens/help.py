@@ -41,7 +41,8 @@ TITLES = {
     "HelpScreen": "This help",
 }
 # widgets with keys of their own, listed with the screen they live in: (module, class, where)
-WIDGET_KEYS = {"LibraryScreen": [("..widgets.path_input", "PathInput", "in the open-a-PDF box")]}
+WIDGET_KEYS = {"LibraryScreen": [("..widgets.path_input", "PathInput", "in the open-a-PDF box")],
+               "ReaderScreen": [("..widgets.page_text", "PageText", "in the page text")]}
 # screens kept outside tui/screens
 OTHER_SCREENS = [("..widgets.note_editor", "NoteEditor")]
 

@@ -8,6 +8,11 @@ Every failure — a non-PDF, truncated, encrypted, empty or missing file, a fold
 becomes one message that stays on the screen; with no PDF open the screen offers only Back
 (``check_action`` hides the rest from the footer and ``?``'s list of what works here).
 
+After the equation index the same worker reads the paper's notation (``ReaderSource.notation``):
+the symbols and cross-references it found are marked in the text, and a two-line panel
+(``NotationPanel``) says what the one chosen on the cursor line is. ←/→ choose among a line's items,
+Enter jumps to a reference's target or a symbol's definition, Backspace jumps back (a stack).
+
 Keys: ``[``/``]`` turn pages; PageDown/PageUp scroll the text a screen at a time and turn the
 page at its end (on a focused page image they pan it, then turn); the footer shows the keys a
 learner needs first, ``?`` lists the rest.
@@ -31,6 +36,8 @@ from textual.worker import get_current_worker
 
 from paperkit.render import to_unicode  # plain Python: pylatexenc, no torch or pymupdf
 
+from ..widgets.notation_panel import NotationPanel
+from ..widgets.notation_text import equation_symbol_lines, is_mention, item_place, symbol_text
 from ..widgets.page_image import PageImage, load_picture
 from ..widgets.page_text import PageText
 from .reader_source import Opened, PageView, ReaderSource
@@ -40,7 +47,24 @@ WIDE = 110  # from this many columns the page image sits beside the text, below 
 SIDE_MIN, SIDE_MAX = 30, 60  # the side panel's width in cells: it grows to fit the outline's titles
 BY_WORDS = {"arxiv": "its arXiv id", "title": "its title", "hash": "its file hash"}
 # actions that need an open PDF: hidden (footer, ``?``) and refused while none is open
-NEEDS_PDF = frozenset({"page", "page_key", "goto_page", "search", "outline", "equations", "image", "crop", "zoom"})
+NEEDS_PDF = frozenset({"page", "page_key", "goto_page", "search", "outline", "equations", "image", "crop", "zoom",
+                       "jump_back"})
+
+
+# the reader's usual footer keys fill 80 columns; those of the notation are added where they fit
+FOOTER_ROOM = 80
+ITEM_KEYS = len(" ←→ Item ")
+BACK_KEY = len(" ⌫ Back to p. 999 ")
+
+
+def _rebind(node, key: str, **changes) -> None:
+    """Change ``key``'s binding on ``node`` (this instance only): its footer description or whether
+    the footer shows it. Textual's bindings are frozen; each node holds its own map of them."""
+    from dataclasses import replace
+
+    found = node._bindings.key_to_bindings.get(key)
+    if found:
+        node._bindings.key_to_bindings[key] = [replace(b, **changes) for b in found]
 
 
 class ReaderScreen(Screen):
@@ -64,6 +88,8 @@ class ReaderScreen(Screen):
         Binding("c", "crop", "Equation image", show=False, tooltip="The equation under the cursor (or the page's first) as an image, the full width of the screen; Escape closes it"),
         Binding("plus,equals_sign", "zoom(1)", "Zoom in", show=False, tooltip="Enlarge the page image: it shows the page's text area, arrows pan it"),
         Binding("minus", "zoom(-1)", "Zoom out", show=False, tooltip="Shrink the page image (×1 shows the whole page)"),
+        Binding("backspace", "jump_back", "Jump back", key_display="⌫",
+                tooltip="Back to where you were before the last jump from a symbol or reference (again: further back)"),
     ]
 
     AUTO_FOCUS = "#page-text"
@@ -113,13 +139,22 @@ class ReaderScreen(Screen):
         self._pages: dict[int, PageView] = {}
         self._closed = False
         self._query = ""
-        self._target = None  # ("hit", SearchHit), ("eq", DetectedEquation) or ("end", None), applied when the page shows
+        self._target = None  # what to land on when the page shows: see ``_show_page``
         self._focus_eq = None  # the equation under the cursor or chosen last: what ``c`` crops
         self._image_eq = None  # the equation the image pane shows, or None for the whole page
         self._crop_view = False  # an equation's image fills the reader (Escape closes it)
         self._image_before_crop = False  # whether the page image was shown when the crop opened
         self._indexed = 0  # pages whose equations are found so far
         self._side: str | None = None  # which panel the side shows: "outline", "search" or "equations"
+        self.notation = None  # the paper's notation (paperkit.pdf.notation.Notation), once read
+        self.notation_error: str | None = None  # why it could not be read
+        self._notation_pages = 0  # pages of the notation read so far
+        self._line_items: list = []  # (start, end, item) of the symbols and references on the cursor line
+        self._item_index = 0  # which of them is chosen
+        self._items_line: int | None = None  # the line they are on
+        self._page_counts = (0, 0)  # symbols and references marked on the page shown
+        self.jumps: list[tuple] = []  # where each jump left from: (page, paragraph, offset, scroll, item)
+        self._detail_eq = None  # the equation #eq-detail shows, redrawn when the notation arrives
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -136,6 +171,7 @@ class ReaderScreen(Screen):
                 with Horizontal(id="reader-panes"):
                     yield PageText(id="page-text")
                     yield PageImage(id="page-image")
+                yield NotationPanel(id="notation-panel")
                 yield Static("", id="eq-detail")
         yield Input(placeholder="page number, then Enter (Escape cancels)", id="goto", type="integer")
         yield Static("", id="reader-status")
@@ -152,12 +188,16 @@ class ReaderScreen(Screen):
 
     def on_unmount(self) -> None:
         self._closed = True
+        shared = getattr(self.app, "open_pdf_notation", None)
+        if shared is not None and self.notation is not None and shared[1] is self.notation:
+            self.app.open_pdf_notation = None  # the glossary offers this PDF only while it is open
         if self.source is not None:
             self.source.close()  # waits for a worker to finish its page, at most 2 s
             self.source = None
 
     def on_resize(self) -> None:
         self._arrange_panes()
+        self._fit_footer()
         if self.outline_entries:
             self._fit_side()
 
@@ -166,6 +206,8 @@ class ReaderScreen(Screen):
         show nothing else, and the keys do nothing."""
         if action in NEEDS_PDF and self.source is None:
             return False
+        if action == "jump_back":
+            return bool(self.jumps)
         return True
 
     # -- workers -------------------------------------------------------------------------------
@@ -213,6 +255,28 @@ class ReaderScreen(Screen):
             self._ui(self._fill_equations, found, source.missing(found))
         except Exception as exc:  # a damaged page: say so, keep what was read
             self._ui(self._index_failed, self._problem(exc, f"{self.path.name} could not be indexed"))
+            return
+        self._read_notation(source)
+
+    def _read_notation(self, source: ReaderSource) -> None:
+        """The paper's notation, after the equations (in the open worker): a page at a time, the
+        status line counting; a failure is one line and the reader goes on without it."""
+        worker = get_current_worker()
+        try:
+            notation = source.notation(progress=lambda page, pages: self._ui(self._notation_progress, page),
+                                       cancel=lambda: worker.is_cancelled or self._closed)
+        except Exception as exc:
+            self._ui(self._notation_failed, self._problem(exc, "the paper's notation could not be read"))
+            return
+        if worker.is_cancelled or self._closed:
+            return
+        try:  # the equations panel's fallback meanings come from the glossary: load it here, not on a key
+            from paperkit.glossary import glossary
+
+            glossary()
+        except Exception as exc:
+            self.log.warning(f"reader: glossary unavailable: {exc!r}")
+        self._ui(self._notation_ready, notation)
 
     @work(thread=True, exclusive=True, group="reader-page", exit_on_error=False, description="read a page")
     def _load_page(self, number: int) -> None:
@@ -359,6 +423,31 @@ class ReaderScreen(Screen):
         self._pages = {n: v for n, v in self._pages.items() if n == self.page}
         self._status()
 
+    def _notation_progress(self, page: int) -> None:
+        self._notation_pages = page
+        self._status()
+
+    def _notation_ready(self, notation) -> None:
+        """Mark the page shown (read again: its words now mended with the whole paper's vocabulary,
+        as the notation read them), keep the cursor where it was, and offer the PDF to the glossary."""
+        self.notation = notation
+        self.app.open_pdf_notation = (self.title, notation)
+        if self.page_shown and self.page in self._pages:
+            text = self.query_one("#page-text", PageText)
+            row = text.rows[text.highlighted] if text.highlighted is not None and text.highlighted < len(text.rows) else None
+            keep = ("keep", (row.para, row.start, text.scroll_y, 0)) if row is not None and not row.blank else None
+            del self._pages[self.page]
+            self.go_to_page(self.page, keep)
+        detail = self.query_one("#eq-detail", Static)
+        if detail.display and self._detail_eq is not None:
+            self._show_detail(self._detail_eq)
+        self._status()
+
+    def _notation_failed(self, message: str) -> None:
+        self.notation_error = message
+        self._status()
+        self._say(message, title="Notation", severity="warning")
+
     def _set_placeholder(self, listing_id: str, text: str) -> None:
         listing = self.query_one(listing_id, OptionList)
         listing.clear_options()
@@ -409,36 +498,178 @@ class ReaderScreen(Screen):
         if self.query_one("#page-image", PageImage).display:
             self._request_image()
 
+    def _marks(self, view: PageView) -> dict:
+        """Paragraph -> (start, end, item) of the symbols and references the notation found on the page."""
+        if self.notation is None:
+            return {}
+        return {p: found for p in range(len(view.paragraphs)) if (found := self.notation.places(view.number, p))}
+
     def _show_page(self) -> None:
+        """Show the page asked for, landing on ``_target``: a search hit ("hit"), an equation ("eq"),
+        the end ("end"), a reference's target ("target"), a definition ("place": paragraph and
+        offsets), or where a jump left from ("back": paragraph, offset, scroll, item)."""
         view = self._pages[self.page]
         text = self.query_one("#page-text", PageText)
         target, self._target = self._target, None
         kind, value = target or (None, None)
-        text.show_paragraphs(view.paragraphs, self._query)
+        marks = self._marks(view)
+        count = len(view.paragraphs)
+        place = value if kind == "place" and 0 <= value[0] < count else None
+        text.show_paragraphs(view.paragraphs, self._query, hit=place, marks=marks)
         landing = None
         if kind == "hit":
             found = text.find(value.bbox[1], value.text, self._query)
             if found is not None:
-                text.show_paragraphs(view.paragraphs, self._query, hit=found)
+                text.show_paragraphs(view.paragraphs, self._query, hit=found, marks=marks)
                 landing = text.highlighted
         elif kind == "eq":
             landing = text.row_index(lambda r: r.first_of_equation and r.equation.label == value.label
                                      and r.equation.page == value.page)
+        elif kind == "place" and place is not None:
+            landing = text.highlighted
+        elif kind == "target":
+            landing = self._land_on_target(text, value, count)
+        elif kind in ("back", "keep"):
+            para, offset = value[0], value[1]
+            landing = text.line_of(para, offset) if 0 <= para < count else None
         elif kind == "end":
             landing = next((i for i in range(len(text.rows) - 1, -1, -1) if not text.rows[i].blank), None)
         if landing is not None:
             text.highlighted = landing
             if kind == "end":
                 text.call_after_refresh(text.scroll_end, animate=False)
+            elif kind in ("back", "keep"):  # as it was: the same lines above the cursor
+                scroll = value[2]
+                text.call_after_refresh(lambda: text.scroll_to(y=scroll, animate=False))
             else:  # a third of the way down: the lines before it give the context
                 text.call_after_refresh(lambda: text.scroll_to(y=max(0, landing - text.size.height // 3), animate=False))
+        self._page_counts = self._count_items(marks)
+        self._items_line = None
+        self._item_index = value[3] if kind in ("back", "keep") else 0
+        self._update_items()
         self.page_shown = self.page
         self._message("")
         self.query_one("#reader-panes").display = True
         self._arrange_panes()
-        if not self._side_focused() and not self._image_focused():
+        # the page read again once the notation arrived ("keep") leaves the focus where the reader put it
+        if kind != "keep" and not self._side_focused() and not self._image_focused():
             text.focus()
         self._status()
+
+    @staticmethod
+    def _land_on_target(text: PageText, target, count: int) -> int | None:
+        """The line a reference's target starts on, its paragraph tinted: the paragraph the engine
+        gives, else the equation with its label, else the paragraph at the target's box."""
+        para = target.para if target.para is not None and 0 <= target.para < count else None
+        if para is None and target.kind == "equation":
+            found = text.row_index(lambda r: r.first_of_equation and r.equation.label == target.label)
+            if found is not None:
+                return found
+        if para is None and target.bbox is not None:
+            para = text.paragraph_at(target.bbox[1])
+        if para is None:
+            return None
+        text.tint(para)
+        return text.line_of_paragraph(para)
+
+    @staticmethod
+    def _count_items(marks: dict) -> tuple[int, int]:
+        symbols, references = set(), set()
+        for found in marks.values():
+            for _, _, item in found:
+                (references if is_mention(item) else symbols).add(id(item))
+        return len(symbols), len(references)
+
+    # -- the notation's items on the cursor line -------------------------------------------------
+    def _update_items(self) -> None:
+        """The symbols and references of the cursor line: the chosen one reversed in the text and
+        described in the panel; the footer offers ←→ only while the line has some."""
+        text = self.query_one("#page-text", PageText)
+        line = text.highlighted
+        had = bool(self._line_items)
+        if line != self._items_line:
+            self._item_index = 0 if self._items_line is not None else self._item_index
+        self._items_line = line
+        self._line_items = text.items_on(line) if self.notation is not None else []
+        self._item_index = min(self._item_index, len(self._line_items) - 1) if self._line_items else 0
+        self._show_item()
+        if had != bool(self._line_items):
+            self.refresh_bindings()
+
+    def _show_item(self) -> None:
+        text = self.query_one("#page-text", PageText)
+        panel = self.query_one("#notation-panel", NotationPanel)
+        back = self.jumps[-1][0] if self.jumps else None
+        if not self._line_items:
+            text.set_current(None)
+            if panel.display:
+                panel.show_hint(*self._page_counts, back=back)
+            return
+        start, end, item = self._line_items[self._item_index]
+        text.set_current(text.rows[self._items_line].para, start, end)
+        panel.show_item(item, self._item_index, len(self._line_items), back=back)
+
+    @property
+    def current_item(self):
+        """The symbol or reference chosen on the cursor line, or None."""
+        return self._line_items[self._item_index][2] if self._line_items else None
+
+    def on_page_text_step_item(self, event: PageText.StepItem) -> None:
+        """←/→ in the text (its own bindings, shown while the cursor line has items)."""
+        self.action_item(event.step)
+
+    def action_item(self, step: int) -> None:
+        if not self._line_items:
+            return
+        self._item_index = (self._item_index + step) % len(self._line_items)
+        self._show_item()
+
+    def jump(self, item) -> None:
+        """Go to a reference's target or a symbol's definition, remembering where from (Backspace)."""
+        place = item_place(item)
+        if place is None:
+            if is_mention(item):
+                self._say(f"{item.text}: not found in this PDF", severity="warning")
+            else:
+                self._say(f"{symbol_text(item)} is not defined in this PDF", severity="warning")
+            return
+        text = self.query_one("#page-text", PageText)
+        row = text.rows[text.highlighted] if text.highlighted is not None and text.highlighted < len(text.rows) else None
+        self.jumps.append((self.page, row.para if row else 0, row.start if row else 0, text.scroll_y, self._item_index))
+        self._update_jump_binding()
+        if is_mention(item):
+            self.go_to_page(place.page, ("target", place))
+        else:
+            self.go_to_page(place.page, ("place", (place.para, place.start, place.end)))
+
+    def action_jump_back(self) -> None:
+        if not self.jumps:
+            return
+        page, para, offset, scroll, item = self.jumps.pop()
+        self._update_jump_binding()
+        self.go_to_page(page, ("back", (para, offset, scroll, item)))
+        self._focus_reading()
+
+    def _update_jump_binding(self) -> None:
+        """The footer says where Backspace goes ("⌫ Back to p. 3") when it has room; the panel
+        always does."""
+        self._fit_footer()
+        self._show_item()
+        self._status()
+
+    def _fit_footer(self) -> None:
+        """"←→ Item" and "⌫ Back to p. N" join the footer only where they fit: its usual keys take all
+        80 columns, so below ``FOOTER_ROOM`` + their width the notation panel alone shows them (and
+        they work all the same)."""
+        spare = self.size.width - FOOTER_ROOM
+        items = spare >= ITEM_KEYS
+        back = spare >= BACK_KEY + (ITEM_KEYS if items else 0)
+        described = f"Back to p. {self.jumps[-1][0]}" if self.jumps else "Jump back"
+        _rebind(self, "backspace", description=described, show=back)
+        text = self.query_one("#page-text", PageText)
+        _rebind(text, "left", show=items)
+        _rebind(text, "right", show=items)
+        self.refresh_bindings()
 
     def _side_focused(self) -> bool:
         focused = self.focused
@@ -455,6 +686,8 @@ class ReaderScreen(Screen):
             parts.append("cannot open")
         elif self.page_count:
             parts.append(f"page {self.page} of {self.page_count}")
+            if self.jumps:  # on any page, marked or not, and at any width: where Backspace goes
+                parts.append(f"⌫ back to p. {self.jumps[-1][0]}")
             on_page = self.source.known_equations(self.page) if self.source is not None else []
             if on_page:
                 parts.append(", ".join(f"({e.label})" for e in on_page) + " here")
@@ -462,6 +695,10 @@ class ReaderScreen(Screen):
                 parts.append(f"finding equations {self._indexed}/{self.page_count}")
             elif self.equations is not None:
                 parts.append(f"{len(self.equations)} equations (e)")
+                if self.notation is None and self.notation_error is None and self._notation_pages:
+                    parts.append(f"reading notation … {self._notation_pages}/{self.page_count}")
+                elif self.notation_error is not None:
+                    parts.append("notation unavailable")
             image = self.query_one("#page-image", PageImage)
             if image.display and not self._crop_view:
                 parts.append(f"zoom ×{image.zoom:g}")
@@ -478,7 +715,16 @@ class ReaderScreen(Screen):
     def _arrange_panes(self) -> None:
         image = self.query_one("#page-image", PageImage)
         narrow = self.size.width < WIDE
-        self.query_one("#page-text", PageText).display = not (image.display and (narrow or self._crop_view))
+        text = self.query_one("#page-text", PageText)
+        text.display = not (image.display and (narrow or self._crop_view))
+        # the notation panel speaks of the text's lines: shown with the text, on a page with marks,
+        # and not while an equation's detail takes the room under the text
+        panel = self.query_one("#notation-panel", NotationPanel)
+        shown = text.display and text.has_marks and not self.query_one("#eq-detail", Static).display
+        if shown and not panel.display:
+            panel.display = True
+            self._show_item()
+        panel.display = shown
 
     # -- side panel ----------------------------------------------------------------------------
     def _open_side(self, which: str, title: str) -> None:
@@ -520,6 +766,7 @@ class ReaderScreen(Screen):
             self._close_crop()
         elif detail.display:
             detail.display = False
+            self._arrange_panes()
         elif self.query_one("#side").display:
             self._close_side()
         else:
@@ -633,25 +880,45 @@ class ReaderScreen(Screen):
             self.go_to_page(eq.page, ("eq", eq))
         if eq.catalog_id:
             try:
-                self.app.open_equation(eq.catalog_id)
+                if self.notation is not None:  # the screen adds the paper's own definitions to the catalog's
+                    self.app.open_equation(eq.catalog_id, notation=self.notation, detected=eq)
+                else:
+                    self.app.open_equation(eq.catalog_id)
             except Exception as exc:  # the equation screen failed: stay here, say why
                 self._say(f"Cannot open {eq.catalog_id}: {exc}", severity="error")
             return
         self._show_detail(eq)
 
     def _show_detail(self, eq) -> None:
-        symbols = ", ".join(s.char + (f" {s.latex}" if s.latex != s.char else "")
-                            + (f" ({s.style})" if s.style not in ("italic", "upright") else "")
-                            for s in eq.symbols) or "none read"
-        text = Content.assemble(
-            (f"Equation ({eq.label})", "bold $text-warning"), f" · page {eq.page} · not in the catalog\n",
-            ("Reads  ", "bold"), (to_unicode(eq.latex) if eq.latex else "—") + "\n",
-            ("LaTeX  ", "bold"), (eq.latex or "(could not be rebuilt from the glyphs)") + "\n",
-            ("Symbols  ", "bold"), symbols + "\n",
-            ("c shows it as an image · Escape closes this panel", "$text-muted"))
+        """An equation not in the catalog: how it reads, its LaTeX, and each symbol with the paper's
+        definition ("θ — the parameters of the policy (p. 3)"), the glossary's generic meaning marked
+        "(glossary)" where the paper gives none, or "—"."""
+        self._detail_eq = eq
+        parts = [(f"Equation ({eq.label})", "bold $text-warning"), f" · page {eq.page} · not in the catalog\n",
+                 ("Reads  ", "bold"), (to_unicode(eq.latex) if eq.latex else "—") + "\n",
+                 ("LaTeX  ", "bold"), (eq.latex or "(could not be rebuilt from the glyphs)") + "\n"]
+        if self.notation is None:
+            symbols = ", ".join(s.char + (f" {s.latex}" if s.latex != s.char else "")
+                                + (f" ({s.style})" if s.style not in ("italic", "upright") else "")
+                                for s in eq.symbols) or "none read"
+            later = ("  (the paper's definitions once its notation is read)" if self.notation_error is None
+                     else "  (the paper's notation is unavailable)")
+            parts += [("Symbols  ", "bold"), symbols, (later, "$text-muted"), "\n"]
+        else:
+            lines = equation_symbol_lines(self.notation, eq)
+            parts.append(("Symbols", "bold") if lines else ("Symbols  none read", "bold"))
+            parts.append("\n")
+            for shown, meaning, source in lines:
+                parts += ["  ", (shown, "bold"), " — ", (meaning, "$text-muted" if source == "none" else "")]
+                if source == "glossary":
+                    parts.append(("  (glossary)", "italic $text-muted"))
+                parts.append("\n")
+        parts.append(("c shows it as an image · Escape closes this panel", "$text-muted"))
+        text = Content.assemble(*parts)
         detail = self.query_one("#eq-detail", Static)
         detail.update(text)
         detail.display = True
+        self._arrange_panes()
 
     def _show_equation_image(self, eq) -> None:
         """The equation cut from the page, the full width of the reader: Escape (or c) closes it."""
@@ -746,9 +1013,12 @@ class ReaderScreen(Screen):
             row = rows[event.option_index] if event.option_index < len(rows) else None
             if row is not None and row.equation is not None:
                 self.choose_equation(row.equation)
+            elif self.current_item is not None:
+                self.jump(self.current_item)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id == "page-text":
             rows = event.option_list.rows
             if event.option_index < len(rows) and rows[event.option_index].equation is not None:
                 self._focus_eq = rows[event.option_index].equation
+            self._update_items()

@@ -6,6 +6,11 @@ joined again from the PDF's lines, headings, and rows kept as printed such as di
 when the pane is resized, keeping the line under the cursor. A numbered equation keeps its rows,
 marked ``┃`` and labelled ``(6) → cfg.6``; Enter (or a click) on one chooses that equation.
 Search matches are underlined, and the match a search result points at is reversed.
+
+Once the paper's notation is read (``show_paragraphs(marks=…)``), the symbols and cross-references
+the engine found are marked: symbols in a colour (faint when the paper does not define them),
+references underlined. The item the reader has chosen on the cursor line (``set_current``) is
+reversed, and a paragraph jumped to (``target``) is tinted.
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.cells import cell_len
+from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -22,6 +29,12 @@ LABEL_STYLE = "italic $text-accent"
 HEADING_STYLE = "bold $text-primary"
 HIT_STYLE = "reverse"
 MATCH_STYLE = "bold underline $text-accent"
+MENTION_STYLE = "underline $text-secondary"  # "Eq. (6)", "[23]", "Table 2": a reference with a target
+UNRESOLVED_STYLE = "underline $text-muted"  # a reference the engine found no target for
+SYMBOL_STYLE = "$text-success"  # a symbol the paper defines
+UNDEFINED_STYLE = "$text-success 55%"  # a symbol the paper uses without defining it
+CURRENT_STYLE = "bold reverse"  # the item chosen on the cursor line
+TARGET_STYLE = "on $accent-muted"  # the paragraph a jump landed on
 GUTTER = 2  # "┃ " before an equation's rows, two spaces before the rest
 
 
@@ -90,7 +103,22 @@ def wrap_offsets(text: str, width: int, first: int | None = None) -> list[tuple[
 
 class PageText(OptionList):
     """The page's text, wrapped to the pane: numbered equations highlighted with their label and
-    catalog id; Enter on an equation's line opens it."""
+    catalog id; Enter on an equation's line opens it. ←/→ (in place of an OptionList's sideways
+    scroll: the text is wrapped) choose among the cursor line's symbols and references."""
+
+    BINDINGS = [
+        Binding("left", "item(-1)", "Previous item", key_display="←", group=Binding.Group("Item", compact=True),
+                tooltip="The previous symbol or reference on the cursor line (the footer shows ←→ Item when it has any)"),
+        Binding("right", "item(1)", "Next item", key_display="→", group=Binding.Group("Item", compact=True),
+                tooltip="The next symbol or reference on the cursor line; Enter jumps to its target or definition"),
+    ]
+
+    class StepItem(Message):
+        """←/→ on a line with symbols or references: choose the previous (-1) or next (1)."""
+
+        def __init__(self, step: int) -> None:
+            super().__init__()
+            self.step = step
 
     DEFAULT_CSS = """
     PageText {
@@ -112,15 +140,25 @@ class PageText(OptionList):
         self._hit: tuple[int, int, int] | None = None  # (paragraph, start, end) of the match to reverse
         self._wrapped_at = 0
         self._anchor: tuple[int, int] | None = None  # (paragraph, offset) the cursor stays on across resizes
+        self._marks: dict[int, list[tuple[int, int, object]]] = {}  # paragraph -> (start, end, item) of the notation
+        self._current: tuple[int, int, int] | None = None  # (paragraph, start, end) of the chosen item
+        self._target_para: int | None = None  # the paragraph a jump landed on, tinted
+        self._wrap_width = 78
 
     # -- what is shown ---------------------------------------------------------------------------
-    def show_paragraphs(self, paragraphs: list, query: str = "", hit: tuple[int, int, int] | None = None) -> None:
+    def show_paragraphs(self, paragraphs: list, query: str = "", hit: tuple[int, int, int] | None = None,
+                        marks: dict | None = None, target: int | None = None) -> None:
         """Show ``paragraphs``; ``query`` matches are underlined, the ``hit`` match (paragraph, start,
-        end) reversed and its line highlighted; else the first line is."""
+        end) reversed and its line highlighted; else the first line is. ``marks`` maps a paragraph to
+        the (start, end, item) of its symbols and references; ``target`` is a paragraph to tint."""
         self.paragraphs = paragraphs
         self._query = query
         self._hit = hit
         self._anchor = None
+        self._marks = {p: [m for m in found if 0 <= m[0] < m[1] <= len(paragraphs[p].text)]
+                       for p, found in (marks or {}).items() if 0 <= p < len(paragraphs)}
+        self._current = None
+        self._target_para = target
         self._rebuild()
         if hit is not None:
             self.highlighted = self.line_of(hit[0], hit[1])
@@ -159,6 +197,7 @@ class PageText(OptionList):
     def _rebuild(self) -> None:
         width = self._width() if self.size.width else 78
         self._wrapped_at = self._width() if self.size.width else 0
+        self._wrap_width = width
         rows: list[RowView] = []
         options: list[Option] = []
         for p, para in enumerate(self.paragraphs):
@@ -187,8 +226,17 @@ class PageText(OptionList):
             while at != -1:
                 body = body.stylize(MATCH_STYLE, at, at + len(needle))
                 at = folded.find(needle, at + len(needle))
+        for start, end, item in self._marks.get(p, ()):
+            if hasattr(item, "target"):
+                body = body.stylize(MENTION_STYLE if item.target is not None else UNRESOLVED_STYLE, start, end)
+            else:
+                body = body.stylize(SYMBOL_STYLE if item.definitions else UNDEFINED_STYLE, start, end)
+        if self._target_para == p:
+            body = body.stylize(TARGET_STYLE)
         if self._hit is not None and self._hit[0] == p:
             body = body.stylize(HIT_STYLE, self._hit[1], self._hit[2])
+        if self._current is not None and self._current[0] == p:
+            body = body.stylize(CURRENT_STYLE, self._current[1], self._current[2])
         if equation is not None:
             body = body.stylize(EQUATION_STYLE)
         elif para.kind == "heading":
@@ -222,6 +270,82 @@ class PageText(OptionList):
         self.highlighted = target
         self.scroll_to_highlight()
         return True
+
+    # -- the notation's items -------------------------------------------------------------------
+    @property
+    def has_marks(self) -> bool:
+        return any(self._marks.values())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "item":  # shown, and working, only on a line that has items
+            return bool(self.items_on(self.highlighted))
+        return True
+
+    def action_item(self, step: int) -> None:
+        self.post_message(self.StepItem(step))
+
+    def items_on(self, index: int | None) -> list[tuple[int, int, object]]:
+        """(start, end, item) of the symbols and references printed on screen line ``index``, left to
+        right, each item once (a reference broken across two lines belongs to both). Symbols the
+        engine places on the same span (the inline formula they are read from: σ_λ, σ and λ in
+        "σλ [ϵ∗(zλ, c)]") come defined ones first, then the most specific (longest LaTeX) first."""
+        if index is None or not 0 <= index < len(self.rows):
+            return []
+        row = self.rows[index]
+        if row.blank:
+            return []
+        stop = row.start + len(row.text)
+        out, seen = [], set()
+        for start, end, item in self._marks.get(row.para, ()):
+            if start < stop and end > row.start and id(item) not in seen:
+                seen.add(id(item))
+                out.append((start, end, item))
+        out.sort(key=lambda m: (m[0], -m[1], not getattr(m[2], "definitions", True), -len(getattr(m[2], "latex", ""))))
+        return out
+
+    def set_current(self, para: int | None, start: int = 0, end: int = 0) -> None:
+        """Reverse the chosen item (paragraph ``para``, offsets ``start``–``end``); None clears it.
+        Only the lines of the paragraphs concerned are drawn again."""
+        new = (para, start, end) if para is not None else None
+        if new == self._current:
+            return
+        old, self._current = self._current, new
+        for p in {span[0] for span in (old, new) if span is not None}:
+            self._redraw_paragraph(p)
+
+    def _redraw_paragraph(self, p: int) -> None:
+        if not 0 <= p < len(self.paragraphs):
+            return
+        indices = [i for i, row in enumerate(self.rows) if row.para == p]
+        lines = list(self._screen_lines(p, self.paragraphs[p], self._wrap_width))
+        if len(lines) != len(indices):  # wrapped at another width meanwhile: draw everything
+            keep = self.highlighted
+            self._rebuild()
+            self.highlighted = keep
+            return
+        for i, (_, prompt) in zip(indices, lines):
+            self.replace_option_prompt_at_index(i, prompt)
+
+    def tint(self, para: int | None) -> None:
+        """Tint paragraph ``para`` (where a jump landed); None removes the tint."""
+        old, self._target_para = self._target_para, para
+        for p in {old, para} - {None}:
+            self._redraw_paragraph(p)
+
+    def line_of_paragraph(self, para: int) -> int | None:
+        """The first screen line of paragraph ``para``."""
+        return next((i for i, row in enumerate(self.rows) if row.para == para), None)
+
+    def paragraph_at(self, top: float) -> int | None:
+        """The paragraph holding the PDF row nearest to ``top`` (a target's box, when its paragraph
+        is not known)."""
+        best, gap = None, None
+        for p, para in enumerate(self.paragraphs):
+            for source in para.rows:
+                d = abs(source.top - top)
+                if gap is None or d < gap:
+                    best, gap = p, d
+        return best
 
     # -- looking up ------------------------------------------------------------------------------
     def find(self, top: float, text: str, query: str) -> tuple[int, int, int] | None:
