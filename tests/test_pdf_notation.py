@@ -247,3 +247,14 @@ def test_ppo_where_clause_after_a_display(ppo):
     assert ppo.symbol("c_1").definition.phrase == "coefficients"
     assert ppo.symbol("S").definition.phrase == "an entropy bonus"
     assert ppo.symbol("N").definition.phrase == "(parallel) actors"
+
+
+def test_an_equation_lists_its_symbols_as_the_paper_writes_them(ppo):
+    """ppo eq. (6), L^CPI(θ) = Ê_t[π_θ/π_θold Â_t]: π_θ, not the letters of CPI; each with the
+    paper's own definition where it gives one."""
+    eq6 = next(e for e in ppo.equations if e.label == "6")
+    listed = dict(ppo.for_equation(eq6))
+    assert {r"\pi_\theta", r"\hat{A}_t", "L^{CPI}"} <= set(listed)
+    assert "C" not in listed and "P" not in listed
+    assert listed[r"\pi_\theta"].definition.phrase == "a stochastic policy"
+    assert listed["L^{CPI}"].definition.phrase == "a “surrogate” objective"

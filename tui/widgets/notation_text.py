@@ -160,28 +160,30 @@ def _same_equation(notation, eq):
     return eq
 
 
-def equation_entries(notation, eq) -> list[tuple[object, object | None]]:
-    """(MathSymbol, PaperSymbol or None) for each symbol of ``eq``: the engine's matching, or, when
-    that fails, the paper's symbol with the same LaTeX."""
+def equation_entries(notation, eq) -> list[tuple[str, object | None]]:
+    """(LaTeX, PaperSymbol or None) for each symbol of ``eq`` as the paper writes it (π_θ, θ_old);
+    without the paper's notation, the equation's own symbols with no entry."""
     if notation is None:
-        return [(s, None) for s in eq.symbols]
+        return [(s.latex or s.char, None) for s in eq.symbols]
     try:
         return list(notation.for_equation(_same_equation(notation, eq)))
     except Exception:
-        return [(s, notation.symbol(s.latex)) for s in eq.symbols]
+        return [(s.latex, notation.symbol(s.latex)) for s in eq.symbols]
 
 
 def equation_symbol_lines(notation, eq) -> list[tuple[str, str, str]]:
     """(symbol, meaning, source) for each symbol of ``eq``: source "paper" with "(p. N)" in the
     meaning, "glossary" for the generic meaning, or "none" ("—")."""
+    from paperkit.pdf.notation.symbols import symbol_text
+
     out = []
-    for math, entry in equation_entries(notation, eq):
-        text = to_unicode(math.latex) if math.latex else math.char
-        shown = text + (f" {math.latex}" if math.latex and math.latex != text else "")
+    for latex, entry in equation_entries(notation, eq):
+        text = symbol_text(latex)
+        shown = text + (f" {latex}" if latex != text else "")
         if entry is not None and entry.definition is not None:
             out.append((shown, definition_text(entry), "paper"))
             continue
-        generic = generic_meaning(math.latex or math.char)
+        generic = generic_meaning(latex)
         if generic:  # its first clause: "the gradient", not the glossary's whole explanation
             out.append((shown, one_line(CLAUSE.split(generic)[0], 100), "glossary"))
         else:

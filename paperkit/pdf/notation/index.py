@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..model import DetectedEquation, MathSymbol
+from ..model import DetectedEquation
 from ..xref.model import Mention
 from .model import PaperSymbol
 
@@ -57,12 +57,19 @@ class Notation:
         """(start, end, item) of every symbol use and mention in a paragraph, left to right."""
         return list(self._places.get((page, para), []))
 
-    def for_equation(self, eq: DetectedEquation) -> list[tuple[MathSymbol, PaperSymbol | None]]:
-        """Each symbol of a numbered equation with the paper's own entry for it (None: the paper
-        does not define it; the caller may fall back to the glossary and say so)."""
-        from .symbols import entry_for
+    def for_equation(self, eq: DetectedEquation) -> list[tuple[str, PaperSymbol | None]]:
+        """Each symbol of a numbered equation — its identifiers as the paper writes them (π_θ, θ_old,
+        Â_t, L^{CPI}; not the letters of a name such as CPI) — once each, in order, with the paper's
+        own entry for it (None: the paper does not use it elsewhere; an entry without a definition:
+        the caller may fall back to the glossary and say so)."""
+        from .atoms import identifiers
 
-        return [(s, entry_for(self, eq, s)) for s in eq.symbols]
+        out, seen = [], set()
+        for ident in identifiers(eq.latex or ""):
+            if ident.latex not in seen:
+                seen.add(ident.latex)
+                out.append((ident.latex, self._by_latex.get(ident.latex)))
+        return out
 
 
 class NotationPass:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..model import DetectedEquation, MathSymbol
+from ..model import DetectedEquation
 from .atoms import head, identifiers
 from .definitions import find_definitions, lead_in_phrase, tokenize
 from .inline import MathRun, locate, runs_in_row, text_is_computer_modern
@@ -325,17 +325,3 @@ def _redefined(definitions: list[Definition]) -> bool:
             if wa and wb and not wa & wb:
                 return True
     return False
-
-
-def entry_for(notation, eq: DetectedEquation, symbol: MathSymbol) -> PaperSymbol | None:
-    """The paper's entry for one symbol of an equation: the symbol itself when the paper defines it,
-    else the first identifier of the equation built on it that the paper defines (π for π_θ)."""
-    own = notation.symbol(symbol.latex)
-    if own is not None and own.definitions:
-        return own
-    for ident in identifiers(eq.latex or ""):
-        if ident.base == symbol.latex:
-            entry = notation.symbol(ident.latex)
-            if entry is not None and entry.definitions:
-                return entry
-    return own
