@@ -62,6 +62,8 @@ NP_EMPTY = frozenset("""following form case value values same above below latter
 terms expression quantity quantities notation function equation power eq eqs figure fig table section algorithm line step
 result results way sense right left side end""".split())
 LIST_WORDS = frozenset("and or".split())
+IMPERATIVES = frozenset("""run compute optimize optimise update sample set initialize initialise get form take return
+draw apply repeat perform evaluate estimate collect store output input fit train minimize maximize""".split())
 VERBS_S = frozenset("""gives yields writes becomes denotes computes uses takes makes returns follows satisfies holds
 means shows remains contains requires produces equals reads defines has does goes sets gets lets leads depends
 corresponds converges decreases increases grows varies""".split())
@@ -224,6 +226,10 @@ def _np_back(tokens: list[Token], end: int, need_determiner: bool = True, of_hea
         return None
     if tokens[j].text.lower() == "of":
         return None
+    if bare and j == 0 and tokens[0].text.lower() in IMPERATIVES:
+        j += 1  # an algorithm's line: "Optimize surrogate L", "Run policy π_θold"
+        if j >= end:
+            return None
     if bare and any(tokens[x].kind != "W" or (tokens[x].text.lower() in NOT_DEFINING and tokens[x].text.lower() != "of")
                     for x in range(j, end)):
         return None

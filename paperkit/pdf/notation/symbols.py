@@ -79,8 +79,8 @@ def _identifier_text(latex: str) -> str | None:
             continue
         script = script[1:-1] if script.startswith("{") else script
         inner = _identifier_text(script) if IDENTIFIER.fullmatch(script) and ("_" in script or "^" in script) else None
-        if inner is not None:  # σ_{τ_i}: the script is an identifier with its own script
-            base += f"{mark}{inner}"
+        if inner is not None:  # σ_{τ_i} → σ_τᵢ; π_{θ_old} → π_(θ_old)
+            base += f"{mark}({inner})" if "_" in inner or "^" in inner else f"{mark}{inner}"
             continue
         script = re.sub(r"\\(?:mathrm|text|operatorname)\{([^{}]*)\}", r"\1", script)
         script = re.sub(r"\\([A-Za-z]+)", lambda g: GREEK.get(g.group(1), g.group(0)), script)
@@ -96,7 +96,7 @@ def _identifier_text(latex: str) -> str | None:
 
 
 IDENTIFIER = re.compile(r"(?:(?P<letter>[A-Za-z]|\\[A-Za-z]+)|\\(?P<command>[a-z]+)\{(?P<arg>[A-Za-z]+|\\[A-Za-z]+)\})"
-                        r"(?:_(?P<sub>\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|\\[A-Za-z]+|.))?"
+                        r"(?:_(?P<sub>\{[^{}]*(?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}[^{}]*)*\}|\\[A-Za-z]+|.))?"
                         r"(?:\^(?P<sup>\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|\\[A-Za-z]+|'+|.))?(?P<prime>'+)?")
 
 
