@@ -148,6 +148,12 @@ def _tokens(line, maths, body_size: float, cm_text: bool = True) -> list[_Token]
     kinds = [_font_kind(sp["font"], bool(sp["flags"] & 2), cm_text) for sp in spans]
     if all(k == "text" for k in kinds) and _MATH_CHAR.search(line.text) is None:
         return []  # a line of words alone
+    if len(spans) == 1 and kinds[0] in ("math", "cm") and " " not in texts[0] and texts[0] \
+            and len(texts[0]) == len(spans[0]["chars"]):
+        # a pymupdf line of one maths span (most of them, in a paper set in Times): one token
+        word = texts[0]
+        relation = _RELATION.search(word) is not None or (kinds[0] == "math" and _math_relation(spans[0]["font"], word))
+        return [_Token([(spans[0], 0, len(word))], True, False, relation)]
     math_spans = [k == "math" or k == "cm" or (_MATH_CHAR.search(t) is not None) for k, t in zip(kinds, texts)]
     if not any(math_spans) and "italic" not in kinds:
         return []
