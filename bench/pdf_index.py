@@ -1,8 +1,10 @@
-"""Full indexing (text in reading order, numbered equations, their LaTeX and symbols, every page)
-against pymupdf's own ``page.get_text("rawdict")`` over the same pages, in the same process.
+"""Full indexing (text in reading order, numbered equations, their LaTeX and symbols, and the paper's
+own notation: symbol definitions and uses, cross-references and their targets, every page) against
+pymupdf's own ``page.get_text("rawdict")`` over the same pages, in the same process.
 
-Both sides open the file fresh each round, so neither profits from the other's caches; the two are
-timed alternately (see ``_common.time_interleaved``). Target (issue 4): ratio ≤ 2.
+Both sides open the file fresh each round, so neither profits from the other's caches; they are
+timed alternately (see ``_common.time_interleaved``). The same indexing without the notation is
+timed too ("plain"), so the notation's own share shows. Target (issues 4 and 14): ratio ≤ 2.
 
     .venv/bin/python bench/pdf_index.py [--repeats 5] [--json] [PDF ...]
 """
@@ -48,12 +50,20 @@ def main(argv=None) -> int:
         def ours():
             return index_document(open_pdf(data, name=path.name))
 
-        times = _common.time_interleaved({"raw": raw, "ours": ours}, args.repeats)
+        def plain():
+            return index_document(open_pdf(data, name=path.name), notation=False)
+
+        times = _common.time_interleaved({"raw": raw, "plain": plain, "ours": ours}, args.repeats)
         index = ours()
         ratio = _common.paired_ratio(times["ours"], times["raw"])
         ratios.append(ratio)
+        notation = index.notation
         rows.append({"pdf": path.name, "pages": len(index.pages), "equations": len(index.equations),
-                     "rawdict_s": statistics.median(times["raw"]), "ours_s": statistics.median(times["ours"]),
+                     "symbols": len(notation.symbols), "defined": sum(1 for s in notation.symbols if s.definition),
+                     "references": len(notation.mentions),
+                     "rawdict_s": statistics.median(times["raw"]), "plain_s": statistics.median(times["plain"]),
+                     "ours_s": statistics.median(times["ours"]),
+                     "plain_ratio": round(_common.paired_ratio(times["plain"], times["raw"]), 3),
                      "ratio": round(ratio, 3)})
     overall = statistics.median(ratios)
     env = {"python": platform.python_version(), "pymupdf": pymupdf.VersionBind, "machine": platform.machine()}
@@ -62,10 +72,13 @@ def main(argv=None) -> int:
                           "environment": env}, indent=2))
         return 0
     print(f"PDF indexing vs pymupdf get_text('rawdict'); pymupdf {env['pymupdf']}, Python {env['python']}, {env['machine']}")
-    print(f"{'pdf':18s}{'pages':>6s}{'eqs':>5s}{'rawdict s':>11s}{'ours s':>9s}{'ratio':>7s}")
+    print(f"{'pdf':18s}{'pages':>6s}{'eqs':>5s}{'syms':>5s}{'refs':>5s}{'rawdict s':>11s}{'plain s':>9s}"
+          f"{'ours s':>9s}{'plain':>7s}{'ratio':>7s}")
     for r in rows:
-        print(f"{r['pdf']:18s}{r['pages']:6d}{r['equations']:5d}{r['rawdict_s']:11.4f}{r['ours_s']:9.4f}{r['ratio']:7.2f}")
-    print(f"median ratio ours/rawdict = {overall:.2f}  (target ≤ 2)")
+        print(f"{r['pdf']:18s}{r['pages']:6d}{r['equations']:5d}{r['symbols']:5d}{r['references']:5d}"
+              f"{r['rawdict_s']:11.4f}{r['plain_s']:9.4f}{r['ours_s']:9.4f}{r['plain_ratio']:7.2f}{r['ratio']:7.2f}")
+    plain = statistics.median(r["plain_ratio"] for r in rows)
+    print(f"median ratio ours/rawdict = {overall:.2f}  (target ≤ 2); without the notation {plain:.2f}")
     return 0
 
 
