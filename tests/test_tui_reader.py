@@ -588,3 +588,34 @@ def test_equation_image_snapshot_at_80x24(snap_compare, tmp_path, monkeypatch):
         await settle(pilot, turns=6)
 
     assert snap_compare(PaperkitApp(data_dir=tmp_path), terminal_size=(80, 24), run_before=open_crop)
+
+
+def test_a_scanned_pdf_says_so_and_stays_usable(tmp_path):
+    """A PDF whose pages are images only: each page says it has no text layer and how to see it, the
+    notation reads as empty (no marks, no error), and the page image opens."""
+    import pymupdf
+
+    scanned = tmp_path / "scanned.pdf"
+    doc = pymupdf.open()
+    for _ in range(2):
+        page = doc.new_page()
+        pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 60, 80), False)
+        pix.clear_with(200)
+        page.insert_image(page.rect, pixmap=pix)
+    doc.save(scanned)
+
+    async def scenario():
+        app = PaperkitApp(data_dir=tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_reader(app, pilot, scanned)
+            assert texts(screen) == ["Page 1 has no text layer (a scanned page?): press i to see its image."]
+            await until(pilot, lambda: screen.notation is not None or screen.notation_error, what="the notation",
+                        timeout=30.0)
+            assert screen.notation is not None and not screen.notation.symbols and not screen.notation.mentions
+            await pilot.press("right_square_bracket")
+            await on_page(pilot, screen, 2)
+            assert texts(screen)[0].startswith("Page 2 has no text layer")
+            await pilot.press("i")
+            await until(pilot, lambda: screen.query_one("#page-image").display, what="the page image")
+
+    run(scenario())

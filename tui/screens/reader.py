@@ -67,6 +67,13 @@ def _rebind(node, key: str, **changes) -> None:
         node._bindings.key_to_bindings[key] = [replace(b, **changes) for b in found]
 
 
+def _no_text(page: int):
+    """The one line shown for a page without a text layer."""
+    from paperkit.pdf.reflow import Paragraph
+
+    return Paragraph("row", f"Page {page} has no text layer (a scanned page?): press i to see its image.", 0)
+
+
 class ReaderScreen(Screen):
     """Reader: a PDF's text, page images, outline, search and equations."""
 
@@ -515,7 +522,8 @@ class ReaderScreen(Screen):
         marks = self._marks(view)
         count = len(view.paragraphs)
         place = value if kind == "place" and 0 <= value[0] < count else None
-        text.show_paragraphs(view.paragraphs, self._query, hit=place, marks=marks)
+        paragraphs = view.paragraphs or [_no_text(self.page)]  # a scanned page: say so, never a blank pane
+        text.show_paragraphs(paragraphs, self._query, hit=place, marks=marks)
         landing = None
         if kind == "hit":
             found = text.find(value.bbox[1], value.text, self._query)
