@@ -130,7 +130,7 @@ def test_scoring_found_wrong_missing_and_text_match(tmp_path):
         sym("N", "N", ("number of layers", 3)),                                          # extra entry with a definition
         sym("M", "M", ("minibatch size", 9)),                                            # off the covered pages: not counted
         sym("K", "K"),                                                                   # no definition
-    ])
+    ], primary=False)
     s = bench.score(toy, ours)
     outcomes = {r["latex"]: (r["outcome"], r["matched_by"]) for r in s["rows"]}
     assert outcomes == {r"\beta_1": ("found", "latex"), r"\theta_{\mathrm{old}}": ("wrong", "latex"),
@@ -141,12 +141,20 @@ def test_scoring_found_wrong_missing_and_text_match(tmp_path):
     assert s["entries"] == 6 and s["entries_per_true"] == pytest.approx(6 / 5)   # β1 θold Â 𝒳 w N
 
 
+def test_only_the_listed_definition_counts_by_default(tmp_path):
+    """As the issue scores: the definition a symbol lists (its first), not any of its others."""
+    toy = paper_set(tmp_path, [entry("w", "w", 4, "guidance strength")])
+    symbols = [sym("w", "w", ("the weight", 4), ("the guidance strength", 5))]
+    assert bench.score(toy, bench.entries_from_symbols(symbols))["rows"][0]["outcome"] == "wrong"
+    assert bench.score(toy, bench.entries_from_symbols(symbols, primary=False))["rows"][0]["outcome"] == "found"
+
+
 def test_scoring_takes_the_best_definition_among_several_matching_symbols(tmp_path):
     toy = paper_set(tmp_path, [entry("g_t", "gₜ", 2, "gradient", aliases=["g_1", "g_T"])])
     ours = bench.entries_from_symbols([
         sym("g_t", "gₜ", ("elementwise square", 2)),
         sym("g_1", "g₁", ("the gradients at subsequent timesteps", 3)),
-    ])
+    ], primary=False)
     row = bench.score(toy, ours)["rows"][0]
     assert row["outcome"] == "found" and row["symbols"] == 2
     assert row["given"] == "the gradients at subsequent timesteps"

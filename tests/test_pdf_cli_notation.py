@@ -12,6 +12,7 @@ import pytest
 
 from paperkit.cli import main
 from paperkit.pdf import document
+from pdf_factories import scanned_page, text_pages
 from pdf_paths import ROOT, real_pdf
 
 
@@ -19,38 +20,6 @@ def run(capsys, *argv):
     code = main([str(a) for a in argv])
     out = capsys.readouterr()
     return code, out.out, out.err
-
-
-def _pymupdf():
-    import pymupdf
-
-    return pymupdf
-
-
-def scanned_page(doc) -> None:
-    """A page that is only an image, as a scanner makes it: no text layer."""
-    pymupdf = _pymupdf()
-    page = doc.new_page()
-    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 120, 160), False)
-    pix.clear_with(230)
-    page.insert_image(page.rect, pixmap=pix)
-
-
-def text_pages(pages: int, *, scanned_first: bool = False) -> bytes:
-    pymupdf = _pymupdf()
-    doc = pymupdf.open()
-    if scanned_first:
-        scanned_page(doc)
-    for i in range(pages):
-        page = doc.new_page()
-        if i == 0:
-            page.insert_text((72, 100), "Table 1: Counts of things on every page.")
-        page.insert_text((72, 300), f"Page {i + 1} repeats, as Table 1 says [1].")
-        page.insert_text((72, 320), "A second line of plain running text follows here.")
-        if i == pages - 1:
-            page.insert_text((72, 500), "References", fontname="hebo", fontsize=14)
-            page.insert_text((72, 520), "[1] A. Author. A title of a paper. 2020.")
-    return doc.tobytes()
 
 
 # -- real papers -------------------------------------------------------------------------------------
@@ -112,7 +81,8 @@ def test_symbols_and_references_are_exclusive(capsys):
 
 @pytest.mark.parametrize("flag", ["--symbols", "--references"])
 def test_pdf_without_text_layer_says_so(tmp_path, capsys, flag):
-    pymupdf = _pymupdf()
+    import pymupdf
+
     doc = pymupdf.open()
     scanned_page(doc)
     scanned_page(doc)

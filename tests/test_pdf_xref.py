@@ -14,6 +14,7 @@ from paperkit.pdf.index import page_equations
 from paperkit.pdf.xref import XrefReader
 from paperkit.pdf.xref.bibliography import surnames
 from paperkit.pdf.xref.mentions import find_mentions
+from pdf_factories import text_pages
 from pdf_paths import FIXTURES, real_pdf
 
 
@@ -272,26 +273,10 @@ def test_bare_numbers_only_for_the_papers_own_labels():
 
 # -- memory: flat on long PDFs -----------------------------------------------------------------------
 
-def long_pdf(pages: int) -> bytes:
-    import pymupdf
-
-    doc = pymupdf.open()
-    for i in range(pages):
-        page = doc.new_page()
-        if i == 0:
-            page.insert_text((72, 100), "Table 1: Counts of things on every page.")
-        page.insert_text((72, 300), f"Page {i + 1} repeats, as Table 1 says [1].")
-        page.insert_text((72, 320), "A second line of plain running text follows here.")
-        if i == pages - 1:
-            page.insert_text((72, 500), "References", fontname="hebo", fontsize=14)
-            page.insert_text((72, 520), "[1] A. Author. A title of a paper. 2020.")
-    return doc.tobytes()
-
-
 def test_reader_keeps_only_small_data_per_page():
     peaks, kept = {}, {}
     for pages in (100, 500):
-        doc = open_pdf(long_pdf(pages))
+        doc = open_pdf(text_pages(pages))
         tracemalloc.start()
         reader = XrefReader(doc)
         for number in range(1, pages + 1):

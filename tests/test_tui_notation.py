@@ -20,7 +20,7 @@ from paperkit.pdf.notation.model import Definition, PaperSymbol, Place, Use
 from paperkit.pdf.xref.model import Mention, Target
 from paperkit.tui.app import PaperkitApp
 from pdf_paths import real_pdf
-from tui_helpers import NoNotes, run, until
+from tui_helpers import NoNotes, record_notifications, run, until
 
 SIZE = (100, 40)
 pytestmark = pytest.mark.filterwarnings("ignore:Image.Image.getdata is deprecated:DeprecationWarning")
@@ -118,18 +118,6 @@ async def cursor_to(pilot, screen, where: Place) -> None:
 
 def panel(screen) -> str:
     return screen.query_one("#notation-panel").plain
-
-
-def record_notifications(app) -> list[tuple[str, str]]:
-    seen: list[tuple[str, str]] = []
-    original = app.notify
-
-    def notify(message, *args, **kwargs):
-        seen.append((kwargs.get("severity", "information"), str(message)))
-        return original(message, *args, **kwargs)
-
-    app.notify = notify
-    return seen
 
 
 # -- the reader ----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import pytest
 from paperkit.tui.app import PaperkitApp
 from footer_helpers import footer_keys, settle
 from pdf_paths import FIXTURES, ROOT, real_pdf
-from tui_helpers import run, until
+from tui_helpers import record_notifications, run, until
 
 SIZE = (100, 40)
 # every key of the reader but Back: none may be offered while no PDF is open
@@ -65,18 +65,6 @@ async def reader_at(app, pilot, path: Path, number: int):
 
 def texts(screen) -> list[str]:
     return [row.text for row in screen.query_one("#page-text").rows]
-
-
-def record_notifications(app) -> list[tuple[str, str]]:
-    seen: list[tuple[str, str]] = []
-    original = app.notify
-
-    def notify(message, *args, **kwargs):
-        seen.append((kwargs.get("severity", "information"), str(message)))
-        return original(message, *args, **kwargs)
-
-    app.notify = notify
-    return seen
 
 
 def test_cfg_text_pages_and_equation_6_highlighted(tmp_path):

@@ -20,6 +20,19 @@ async def until(pilot, condition, timeout: float = 20.0, what: str = "the app", 
         await pilot.pause(step)
 
 
+def record_notifications(app) -> list[tuple[str, str]]:
+    """Every notification the app shows from now on, as (severity, message)."""
+    seen: list[tuple[str, str]] = []
+    original = app.notify
+
+    def notify(message, *args, **kwargs):
+        seen.append((kwargs.get("severity", "information"), str(message)))
+        return original(message, *args, **kwargs)
+
+    app.notify = notify
+    return seen
+
+
 class NoNotes:
     """A notes store that keeps nothing: app tests that do not test notes."""
 
