@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 MATH = "\ue000"  # a maths token's text in a sentence's token list
 
@@ -74,8 +75,7 @@ KEYWORDS = frozenset("require input inputs output outputs ensure parameters give
 KEYWORD_STOPS = frozenset("Require Ensure Input Output Return".split())
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: str  # "M" maths, "W" word, "N" number, "P" punctuation
     text: str
     start: int  # offsets in the sentence's masked text

@@ -9,13 +9,14 @@ that paragraph's text, plus an approximate box on the page for pointing at it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..model import Box
 
 
-@dataclass(frozen=True)
-class Place:
-    """Where something is printed: page (1-based), paragraph index on that page, offsets in its text."""
+class Place(NamedTuple):
+    """Where something is printed: page (1-based), paragraph index on that page, offsets in its text.
+    (Named tuples, here and in ``Use``: a paper has thousands of uses.)"""
 
     page: int
     para: int
@@ -45,8 +46,7 @@ class Definition:
         return {"phrase": self.phrase, "sentence": self.sentence, "how": self.how, **self.place.to_json()}
 
 
-@dataclass(frozen=True)
-class Use:
+class Use(NamedTuple):
     """One appearance of a symbol: the sentence in running text, or a numbered equation (``equation``
     is its label as printed, "6"), with its place."""
 
