@@ -258,3 +258,14 @@ def test_an_equation_lists_its_symbols_as_the_paper_writes_them(ppo):
     assert "C" not in listed and "P" not in listed
     assert listed[r"\pi_\theta"].definition.phrase == "a stochastic policy"
     assert listed["L^{CPI}"].definition.phrase == "a “surrogate” objective"
+
+
+def test_chained_and_owned_definitions():
+    # "let x be …, treated as a vector, and X be the set …": both
+    found = definitions(f"Let {_m(0)} be a layer input, treated as a vector, and {_m(1)} be the set of these inputs.")
+    assert found[0] == ("a layer input", "let-be") and found[1] == ("the set of these inputs", "let-be")
+    # "the inner-layer has dimensionality d_ff", "the projections are parameter matrices W"
+    assert definitions(f"and the inner-layer has dimensionality {_m(0)}.")[0][0] == "the inner-layer has dimensionality"
+    assert definitions(f"where the projections are parameter matrices {_m(0)}")[0] == ("parameter matrices", "bare")
+    # a comment is words, not "(k)" left after a run cut short
+    assert definitions(f"{_m(0)} (k) and more", formulas={0}) == {}

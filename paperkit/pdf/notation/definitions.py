@@ -192,7 +192,7 @@ def _np_back(tokens: list[Token], end: int, need_determiner: bool = True, of_hea
                 j -= 1
                 break
             if low in NP_STOP and low != "of":
-                if need_determiner or low not in PREPOSITIONS | {"has", "have"}:
+                if need_determiner or low not in PREPOSITIONS | {"has", "have", "is", "are", "be"}:
                     return None
                 bare = True
                 break
@@ -358,11 +358,20 @@ def find_definitions(tokens: list[Token], named, first_in_row: bool = False, lin
                 runs, _ = _symbols_at(tokens, be + 1, named)
                 add(runs, (k + 1, be), "let-be")
                 continue
-        # let M be / denote PHRASE
+        # let M be / denote PHRASE, and the ones that follow: "let x be a layer input, …, and X be the set …"
         if low == "let":
-            runs, j = _symbols_at(tokens, k + 1, named)
-            if runs and j < n and tokens[j].text.lower() in ("be", "denote", "represent", "indicate"):
-                add(runs, _phrase_forward(tokens, j + 1, formula=formula), "let-be")
+            x = k + 1
+            while x < n:
+                runs, j = _symbols_at(tokens, x, named)
+                if not (runs and j < n and tokens[j].text.lower() in ("be", "denote", "represent", "indicate")):
+                    break
+                phrase = _phrase_forward(tokens, j + 1, formula=formula)
+                add(runs, phrase, "let-be")
+                if phrase is None:
+                    break
+                x = phrase[1]
+                while x < n and tokens[x].kind != "M" and x - phrase[1] < 8 and tokens[x].text not in (".", ";"):
+                    x += 1  # over ", treated as a vector, and" to the next symbol
         # we denote PHRASE by M / with M we denote PHRASE / we denote M as PHRASE / we call M PHRASE
         elif low in ("denote", "write", "call") and k > 0 and tokens[k - 1].text.lower() == "we":
             runs, j = _symbols_at(tokens, k + 1, named)
@@ -432,8 +441,8 @@ def find_definitions(tokens: list[Token], named, first_in_row: bool = False, lin
         if len(runs) == 1 and j + 1 < n and tokens[j].text == "(" and tokens[j + 1].kind == "W" and (
                 formula(t.run) or (tokens[j + 1].text[:1].isupper() and k > 0 and tokens[k - 1].text.lower() in ("return", "output"))):
             close = next((x for x in range(j + 1, min(n, j + 16)) if tokens[x].text == ")"), None)
-            if close is not None and close > j + 1:
-                add(runs, (j + 1, close), "comment")
+            if close is not None and any(tokens[x].kind == "W" and len(tokens[x].text) >= 3 for x in range(j + 1, close)):
+                add(runs, (j + 1, close), "comment")  # words, not "(k)" after a run cut short
                 continue
         # PHRASE (M)
         if k >= 2 and tokens[k - 1].text == "(" and j < n and tokens[j].text == ")":
@@ -462,6 +471,10 @@ def find_definitions(tokens: list[Token], named, first_in_row: bool = False, lin
                 if before is None:
                     break
                 phrase = (before[0], phrase[1])
+            if phrase is not None and how == "bare" and phrase[0] >= 2 and tokens[phrase[0] - 1].text.lower() in ("has", "have"):
+                owner = _np_back(tokens, phrase[0] - 1)  # "the inner-layer has dimensionality d_ff"
+                if owner is not None:
+                    phrase = (owner[0], phrase[1])
             if phrase is not None and (len(runs) == 1 or tokens[k - 1].text.lower().endswith("s")):
                 clause = _relative_clause(tokens, j, formula)
                 add(runs, (phrase, clause) if clause else phrase, how)
