@@ -149,3 +149,18 @@ def test_progress_on_a_terminal_only(tmp_path, capsys, monkeypatch):
     code, out, err = run(capsys, "pdf", path, "--references")
     assert code == 0 and "reading page 25/25" in err and "\x1b[K" in err
     assert out.splitlines()[-1] == "50 references (25 table, 25 citation); 50 resolved (100%)"
+
+
+def test_equations_are_explained_from_the_paper(capsys):
+    """``--equations``: each symbol of a numbered equation with the paper's own definition and page,
+    the glossary's meaning only where the paper has none, marked as the glossary's."""
+    code, out, err = run(capsys, "pdf", real_pdf("ppo.pdf"), "--equations", "--json")
+    assert code == 0, err
+    equations = {eq["label"]: eq for eq in json.loads(out)}
+    one = {e["latex"]: e for e in equations["1"]["explained"]}
+    assert one[r"\pi_\theta"] == {"latex": r"\pi_\theta", "text": "π_θ", "meaning": "a stochastic policy", "page": 2,
+                                  "source": "paper", "redefined": False}
+    assert one[r"\theta"]["source"] == "glossary" and one[r"\theta"]["page"] is None
+    code, out, err = run(capsys, "pdf", real_pdf("ppo.pdf"), "--equations")
+    assert "π_θ          a stochastic policy (p. 2)" in out
+    assert "(glossary, not this paper)" in out

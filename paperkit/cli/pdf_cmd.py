@@ -87,17 +87,35 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _equations(doc, as_json: bool) -> int:
+    """Each numbered equation with its LaTeX, and its symbols explained from the paper itself (the
+    glossary's meaning only where the paper gives none, marked as such)."""
     from ..pdf.index import find_equations
+    from ..pdf.notation import read_notation
+    from ..pdf.notation.explain import explain_equation
 
     report = find_equations(doc)
+    by_page: dict[int, list] = {}
+    for eq in report.equations:
+        by_page.setdefault(eq.page, []).append(eq)
+    notation = read_notation(doc, equations=lambda number: by_page.get(number, [])) if report.equations else None
+    explained = {id(eq): explain_equation(notation, eq) for eq in report.equations} if notation else {}
     if as_json:
-        print_json([eq.to_json() for eq in report.equations])
+        print_json([{**eq.to_json(), "explained": [e.to_json() for e in explained.get(id(eq), [])]}
+                    for eq in report.equations])
         return 0
     if not report.equations:
         print(f"{doc.name}: no numbered display equations")
     for eq in report.equations:
         link = f"  → {eq.catalog_id}" if eq.catalog_id else ""
         print(f"p.{eq.page:<3} ({eq.label}){link}\n      {eq.latex}")
+        for e in explained.get(id(eq), []):
+            if e.source == "paper":
+                meaning = f"{e.meaning} (p. {e.page})" + ("  [redefined]" if e.redefined else "")
+            elif e.source == "glossary":
+                meaning = f"{e.meaning}  (glossary, not this paper)"
+            else:
+                meaning = "—"
+            print(f"        {e.text:<12} {meaning}")
     if report.missing:
         print(f"\nIn the catalog for {report.paper_id} but not found in this PDF: {', '.join(report.missing)}")
     return 0

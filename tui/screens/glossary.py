@@ -36,8 +36,9 @@ from textual.worker import get_current_worker
 
 from paperkit.glossary.display import as_typed
 
-from ..widgets.notation_text import (generic_meaning, glossary_entry, one_line, pages_text, search_symbols,
-                                     symbol_text, use_pages)
+from paperkit.pdf.notation.explain import generic_meaning, glossary_entry
+
+from ..widgets.notation_text import one_line, pages_text, search_symbols, symbol_text, use_pages
 
 ANY_PAPER = "any"
 THIS_PDF = "__this_pdf__"  # the paper filter's value for the PDF open in the reader
@@ -463,7 +464,7 @@ class GlossaryScreen(Screen):
         if s.equations:
             parts.append(_indent(Text.assemble(("equations ", "dim"), ", ".join(f"({e})" for e in s.equations))))
         if not s.definitions:
-            generic = generic_meaning(s.latex)
+            generic = generic_meaning(s.latex, first_clause=False)
             parts.append(Text(""))
             parts.append(Text.assemble(("Usual meaning ", "bold"), ("(glossary, not this paper)", "italic dim")))
             parts.append(_indent(generic or "— the glossary has none"))

@@ -13,11 +13,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from paperkit.pdf.notation.explain import generic_meaning  # the glossary as a fallback (shared with the CLI)
 from paperkit.render import to_unicode  # plain Python: pylatexenc
 
-ACCENTED = re.compile(r"\\(?:hat|tilde|bar|dot|ddot|check|breve|vec)\{(.+)\}")
 BOLD = re.compile(r"\\(?:boldsymbol|mathbf|bm)\{([^{}]*)\}")
-CLAUSE = re.compile(r"[;:]\s")
 KIND_WORDS = {"equation": "equation", "algorithm": "algorithm", "table": "table", "figure": "figure",
               "section": "section", "citation": "reference"}
 
@@ -119,39 +118,6 @@ def item_place(item):
     return definition.place if definition is not None else None
 
 
-# -- the glossary as a fallback -----------------------------------------------------------------
-def glossary_entry(latex: str):
-    """The glossary's entry for a symbol given as LaTeX (or one character), its indices (then its
-    accent) dropped when the whole has none; the entry spelt exactly so first, never an APL glyph (APL's = is not the
-    paper's). None when the glossary has no entry."""
-    if not latex:
-        return None
-    try:
-        from paperkit.glossary import glossary
-        from paperkit.glossary.latex_keys import latex_key, strip_scripts
-
-        g = glossary()
-        key = latex_key(latex)
-        bare = strip_scripts(key)
-        inner = ACCENTED.fullmatch(bare)  # \hat{\mathbb{E}}: the accent's letter, when the whole has no entry
-        for k in dict.fromkeys((latex, key, bare) + ((inner.group(1),) if inner else ())):
-            ids = (g.by_char.get(k) if len(k) == 1 else None) or g.by_latex.get(k) or []
-            entries = [g.entries[i] for i in ids if g.entries[i].category != "apl"]
-            if entries:
-                exact = [e for e in entries if e.latex and latex_key(e.latex[0]) == k]
-                return (exact or entries)[0]
-    except Exception:  # the glossary is a nicety here: never a reason to fail
-        return None
-    return None
-
-
-def generic_meaning(latex: str) -> str | None:
-    """The glossary's usual meaning of a symbol given as LaTeX, or None: an entry with no meanings
-    (a plain Latin letter) says nothing worth showing."""
-    entry = glossary_entry(latex)
-    return entry.meanings[0] if entry is not None and entry.meanings else None
-
-
 def _same_equation(notation, eq):
     """The notation's own copy of the reader's equation (same page and label), else ``eq``."""
     for other in getattr(notation, "equations", None) or ():
@@ -176,6 +142,8 @@ def equation_symbol_lines(notation, eq) -> list[tuple[str, str, str]]:
     meaning, "glossary" for the generic meaning, or "none" ("—")."""
     from paperkit.pdf.notation.symbols import symbol_text
 
+    if notation is None:
+        return [(symbol_text(latex), "—", "none") for latex, _ in equation_entries(None, eq)]
     out = []
     for latex, entry in equation_entries(notation, eq):
         text = symbol_text(latex)
@@ -184,10 +152,7 @@ def equation_symbol_lines(notation, eq) -> list[tuple[str, str, str]]:
             out.append((shown, definition_text(entry), "paper"))
             continue
         generic = generic_meaning(latex)
-        if generic:  # its first clause: "the gradient", not the glossary's whole explanation
-            out.append((shown, one_line(CLAUSE.split(generic)[0], 100), "glossary"))
-        else:
-            out.append((shown, "—", "none"))
+        out.append((shown, one_line(generic, 100), "glossary") if generic else (shown, "—", "none"))
     return out
 
 

@@ -150,7 +150,7 @@ def _scan(tokens: list[str], script: bool = False) -> list[Identifier]:
     i = 0
     while i < len(tokens):
         t = tokens[i]
-        if t[1:] in WORDS and (script or _base_at(tokens, i) is None):
+        if t[1:].rstrip("*") in WORDS and (script or _base_at(tokens, i) is None):
             arg, j = _group(tokens, i + 1)
             name = None if script else _name(arg)
             if name is None:  # \text{where}, \mathrm{log}: words and operators, not symbols
@@ -198,7 +198,7 @@ def _names_as_tokens(tokens: list[str]) -> list[str]:
     out, i = [], 0
     while i < len(tokens):
         t = tokens[i]
-        if t[1:] in WORDS and _base_at(tokens, i) is None:
+        if t[1:].rstrip("*") in WORDS and _base_at(tokens, i) is None:
             arg, j = _group(tokens, i + 1)
             name = _name(arg)
             if name is not None:
