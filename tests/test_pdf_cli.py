@@ -23,7 +23,7 @@ def test_equations_json_shape_and_catalog_link(capsys):
     eqs = json.loads(out)
     assert [e["label"] for e in eqs] == ["1", "2", "3", "4", "5", "6"]
     for e in eqs:
-        assert set(e) == {"page", "label", "bbox", "latex", "symbols", "catalog_id"}
+        assert set(e) == {"page", "label", "bbox", "latex", "symbols", "catalog_id", "explained"}
         assert isinstance(e["page"], int) and len(e["bbox"]) == 4 and e["latex"]
         assert all(set(s) == {"char", "latex", "style"} for s in e["symbols"])
     six = eqs[-1]
