@@ -269,3 +269,19 @@ def test_chained_and_owned_definitions():
     assert definitions(f"where the projections are parameter matrices {_m(0)}")[0] == ("parameter matrices", "bare")
     # a comment is words, not "(k)" left after a run cut short
     assert definitions(f"{_m(0)} (k) and more", formulas={0}) == {}
+
+
+def test_a_drawn_bar_and_a_separate_tilde_make_decorated_symbols():
+    """R̄M̄S̄'s bar is a drawn line and z̃'s tilde a glyph of its own: both read as decorated symbols
+    (five symbols for A, Ã, Â, 𝒜, 𝐀 — decoration counts), each with the paper's words."""
+    from pdf_factories import decorated_maths
+
+    from paperkit.pdf.document import open_pdf
+    from paperkit.pdf.notation import read_notation
+
+    notation = read_notation(open_pdf(decorated_maths()))
+    rms = notation.symbol(r"\overline{RMS}")
+    assert rms is not None and rms.text == "R̄M̄S̄" and rms.definition.phrase == "the root mean square"
+    z = notation.symbol(r"\tilde{z}")
+    assert z is not None and z.text == "z̃" and z.definition.phrase == "the edited code"
+    assert notation.symbol("z") is None  # the tilde is not lost: z̃ is not z

@@ -19,9 +19,8 @@ from .model import DetectedEquation
 def page_equations(doc: PaperDocument, number: int, latex: bool = True) -> list[DetectedEquation]:
     """The numbered display equations of one page (1-based), with LaTeX and symbols when ``latex``."""
     layout = doc.layout(number)
-    page = doc.page(number)
     # read once, and only for pages with a label candidate
-    drawings = functools.cache(page.get_cdrawings)
+    drawings = functools.cache(lambda: doc.drawings(number))
     long_rules = functools.cache(lambda: extract.horizontal_rules(drawings()))
 
     try:

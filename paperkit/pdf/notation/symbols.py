@@ -19,7 +19,7 @@ import unicodedata
 from ..model import DetectedEquation
 from .atoms import head, identifiers
 from .definitions import find_definitions, lead_in_phrase, tokenize
-from .inline import MathRun, locate, runs_in_row, text_is_computer_modern
+from .inline import MathRun, Overbars, locate, runs_in_row, text_is_computer_modern
 from .inline_latex import inline_latex
 from .model import Definition, PaperSymbol, Place, Use
 
@@ -107,8 +107,15 @@ class _LatexCache:
     def __init__(self) -> None:
         self._known: dict[tuple, str] = {}
 
-    def __call__(self, run: MathRun) -> str:
+    def __call__(self, run: MathRun, rules=()) -> str:
         glyphs = run.glyphs
+        if rules:  # a bar drawn over the run (R̄M̄S̄): the display engine reads it with its rules
+            from ..glyph_latex import to_latex
+
+            try:
+                return to_latex(glyphs, rules)
+            except Exception:
+                pass
         x0, y0 = glyphs[0].origin
         key = tuple((g.char, g.font, int(g.size * 4), int((g.origin[0] - x0) * 4), int((g.origin[1] - y0) * 4))
                     for g in glyphs)
@@ -153,6 +160,8 @@ class SymbolReader:
         self._symbols: dict[str, PaperSymbol] = {}
         self._latex = _LatexCache()
         self._cm_text: bool | None = None
+        self._doc = doc
+        self._bars: tuple[int, object] | None = None  # (page, Overbars)
         self._comment: tuple[str, str, tuple[int, int]] | None = None  # (phrase, sentence, (page, paragraph))
 
     def _symbol(self, latex: str) -> PaperSymbol:
@@ -223,8 +232,9 @@ class SymbolReader:
             if not kept or run.start >= kept[-1].end:
                 kept.append(run)
         runs = kept
+        bars = self._overbars(page)
         for run in runs:
-            run.latex = self._latex(run)
+            run.latex = self._latex(run, bars.over(run) if bars is not None else ())
         heads = [head(r.latex) for r in runs]
         formulas = [bool(FORMULA.search(r.latex)) for r in runs]
         # the paragraph's text with each run replaced by a placeholder; map masked → text offsets
@@ -291,6 +301,13 @@ class SymbolReader:
                         symbol = self._symbol(latex)
                         if not any(d.phrase == phrase and d.place.page == page for d in symbol.definitions):
                             symbol.definitions.append(Definition(phrase, sentence, place, found.how))
+
+    def _overbars(self, page: int):
+        """The page's strokes that may be bars over inline maths (read once per page)."""
+        if self._bars is None or self._bars[0] != page:
+            drawings = self._doc.drawings(page) if self._doc is not None else []
+            self._bars = (page, Overbars(drawings))
+        return self._bars[1]
 
     def _note_comment(self, page: int, pi: int, para) -> None:
         """Keep "▷ Form the classifier-free guided score at log SNR λ_t" for the line after it."""
