@@ -100,7 +100,6 @@ class PaperDocument:
         # pages laid out only to find the running heads, kept (at most 8) until they are asked for,
         # so a pass over every page does not read them twice
         self._pinned: dict[int, tuple[dict, object]] = {}
-        self._drawn: tuple[int, list] | None = None  # (page, its drawings): the last page's only
 
     # -- basic facts ---------------------------------------------------------------------------
     @property
@@ -165,18 +164,9 @@ class PaperDocument:
         return raw
 
     def drawings(self, number: int) -> list[dict]:
-        """The page's vector paths (``page.get_cdrawings()``), read once for the page in use: the
-        equations' rules and an inline overline (R̄M̄S̄) come from the same read. [] when unreadable."""
-        if self._drawn is not None and self._drawn[0] == number:
-            return self._drawn[1]
-        try:
-            paths = self.page(number).get_cdrawings()
-        except PdfError:
-            raise
-        except Exception:
-            paths = []
-        self._drawn = (number, paths)
-        return paths
+        """The page's vector paths, as boxes (``extract.vector_paths``), from the rawdict already read:
+        the equations' rules and an inline overline (R̄M̄S̄) without reading the page again."""
+        return extract.vector_paths(self.rawdict(number))
 
     def layout(self, number: int):
         """The page's ``PageLayout``: columns, rows in reading order, running text left out."""

@@ -8,7 +8,11 @@ from __future__ import annotations
 from .model import Box, Glyph, Rule
 
 # keep ligatures (ﬁ) as one char, keep whitespace so spaces separate words, no images
-RAWDICT_FLAGS = 1 | 2  # TEXT_PRESERVE_LIGATURES | TEXT_PRESERVE_WHITESPACE
+TEXT_FLAGS = 1 | 2  # TEXT_PRESERVE_LIGATURES | TEXT_PRESERVE_WHITESPACE
+# … and the boxes of the page's vector paths (type-3 blocks), in the same pass over the page: the
+# rules of fractions, radicals and bars cost a few per cent more here, where get_cdrawings()
+# interprets the page a second time (300 ms for a plot-heavy page of ppo.pdf)
+RAWDICT_FLAGS = TEXT_FLAGS | 1024 | 1048576  # | TEXT_COLLECT_VECTORS | TEXT_LAZY_VECTORS (text as without them)
 
 
 def read_rawdict(page) -> dict:
@@ -47,12 +51,24 @@ def glyphs_in(raw: dict, box: Box) -> list[Glyph]:
     return out
 
 
+def vector_paths(raw: dict) -> list[dict]:
+    """The page's vector paths from its rawdict (``RAWDICT_FLAGS`` collects them), in the shape of
+    ``page.get_cdrawings()`` that ``rules_in`` and ``horizontal_rules`` read: one rectangle item
+    per path, its box (a stroke's box includes its width)."""
+    out = []
+    for block in raw["blocks"]:
+        if block.get("type") == 3:
+            box = tuple(block["bbox"])
+            out.append({"rect": box, "items": [("re", box)]})
+    return out
+
+
 def rules_in(drawings: list[dict], box: Box, thickness: float = 2.0) -> list[Rule]:
     """Straight horizontal or vertical strokes and thin filled rectangles inside ``box``.
 
     pdfTeX draws fraction bars, radical vinculums and \\overline as filled rectangles; other
     producers stroke a line. Both become one ``Rule`` with the box of the ink. ``drawings`` is
-    ``page.get_cdrawings()``, read once per page.
+    ``page.get_cdrawings()``, or ``vector_paths`` of the page's rawdict.
     """
     out: list[Rule] = []
     for path in drawings:

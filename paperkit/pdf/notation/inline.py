@@ -339,7 +339,7 @@ class Overbars:
     the page's drawings once, looked up by height. A page drawn with many thousands of paths (a
     plot) is left alone: its strokes are the figure's."""
 
-    def __init__(self, drawings: list[dict], limit: int = 4000) -> None:
+    def __init__(self, drawings: list[dict], limit: int = 4000, lines=()) -> None:
         bars: list[tuple[float, float, float]] = []  # (y, x0, x1)
         if len(drawings) <= limit:
             for path in drawings:
@@ -354,6 +354,7 @@ class Overbars:
                             bars.append((ya, min(xa, xb), max(xa, xb)))
         bars.sort()
         self._bars = bars
+        self._lines = lines
         self._ys = [b[0] for b in bars]
 
     def over(self, run: MathRun):
@@ -370,4 +371,9 @@ class Overbars:
         lo = bisect_left(self._ys, baseline - 1.15 * size)
         hi = bisect_right(self._ys, baseline - 0.55 * size)
         x0, x1 = run.bbox[0] - 1.0, run.bbox[2] + 1.0
-        return [Rule((bx0, y - 0.2, bx1, y + 0.2)) for y, bx0, bx1 in self._bars[lo:hi] if bx0 >= x0 and bx1 <= x1]
+        return [Rule((bx0, y - 0.2, bx1, y + 0.2)) for y, bx0, bx1 in self._bars[lo:hi]
+                if bx0 >= x0 and bx1 <= x1 and not self._under_text(y, bx0, bx1)]
+
+    def _under_text(self, y: float, x0: float, x1: float) -> bool:
+        """A fraction's bar has its numerator right above it; an overline has nothing there."""
+        return any(l.bbox[0] < x1 and l.bbox[2] > x0 and y - 1.2 * l.size < l.bottom <= y + 0.3 for l in self._lines)

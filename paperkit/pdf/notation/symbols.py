@@ -112,10 +112,17 @@ class _LatexCache:
         if rules:  # a bar drawn over the run (R̄M̄S̄): the display engine reads it with its rules
             from ..glyph_latex import to_latex
 
-            try:
-                return to_latex(glyphs, rules)
-            except Exception:
-                pass
+            x0, y0 = glyphs[0].origin
+            key = tuple((g.char, g.font, int(g.size * 4), int((g.origin[0] - x0) * 4), int((g.origin[1] - y0) * 4))
+                        for g in glyphs) + tuple((int((r.bbox[0] - x0) * 4), int((r.bbox[2] - x0) * 4)) for r in rules)
+            found = self._known.get(key)
+            if found is None:
+                try:
+                    found = to_latex(glyphs, rules)
+                except Exception:
+                    found = "".join(g.char for g in glyphs)
+                self._known[key] = found
+            return found
         x0, y0 = glyphs[0].origin
         key = tuple((g.char, g.font, int(g.size * 4), int((g.origin[0] - x0) * 4), int((g.origin[1] - y0) * 4))
                     for g in glyphs)
@@ -306,7 +313,8 @@ class SymbolReader:
         """The page's strokes that may be bars over inline maths (read once per page)."""
         if self._bars is None or self._bars[0] != page:
             drawings = self._doc.drawings(page) if self._doc is not None else []
-            self._bars = (page, Overbars(drawings))
+            lines = [line for row in self._doc.layout(page).rows for line in row.lines] if drawings else []
+            self._bars = (page, Overbars(drawings, lines=lines))
         return self._bars[1]
 
     def _note_comment(self, page: int, pi: int, para) -> None:
