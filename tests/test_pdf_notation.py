@@ -183,7 +183,7 @@ def test_shapes_that_name_nothing():
 
 
 def test_lead_in_words_of_a_defining_display():
-    from paperkit.pdf.notation.definitions import lead_in_phrase
+    from paperkit.pdf.notation.lead_in import lead_in_phrase
 
     assert lead_in_phrase("TRPO maximizes a “surrogate” objective") == "a “surrogate” objective"
     assert lead_in_phrase("The KL-penalized loss is defined as") == "The KL-penalized loss"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import pytest
 
 from footer_helpers import footer_keys, settle
-from paperkit.pdf.model import DetectedEquation
 from paperkit.pdf.notation import Notation
 from paperkit.pdf.notation.model import Definition, PaperSymbol, Place, Use
 from paperkit.pdf.xref.model import Mention, Target

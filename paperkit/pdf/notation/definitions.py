@@ -2,21 +2,36 @@
 
 A sentence comes in as tokens: words, punctuation, and maths (one token per inline run, knowing the
 identifiers the run names: ``atoms.head``). Papers define their notation in a handful of shapes,
-each read here from the tokens, strongest first:
+each read here from the tokens (the first in reading order is the one a symbol lists):
 
-========== ========================================================= ==========================
+========== ========================================================= ==============================
 how        shape                                                     example
-========== ========================================================= ==========================
-colon      a row or item that starts with the symbol and a colon     "α: Stepsize", "A: adjacency matrix"
-let-be     let M be / denote / represent PHRASE                      "let N be the number of nodes"
+========== ========================================================= ==============================
+colon      a row or item that starts with the symbol and a colon,    "α: Stepsize", "Require: β₁, β₂ ∈
+           or after an algorithm's Require:/Input:; "PHRASE: M"      [0, 1): Exponential decay rates",
+                                                                     "Parameters to be learned: γ, β"
+let-be     let M be / denote PHRASE (and the ones chained after it);  "let N be the number of nodes",
+           let the PHRASE be M                                       "let the normalized values be x̂"
 we-denote  we denote PHRASE by M; with M we denote PHRASE            "With β₁ᵗ we denote β₁ to the power t"
 denotes    M denotes / represents / stands for / refers to PHRASE     "θ denotes the parameters"
-where-is   M is / are PHRASE (after where, and, here, a comma …)      "where π_θ is a stochastic policy"
+where-is   M is / are PHRASE (after where, and, here, a comma …);    "where π_θ is a stochastic policy",
+           M is defined as / called / interpreted as PHRASE          "c₁, c₂ are coefficients"
+as         we define / use M as the PHRASE                           "we define g as a vector that …"
 denoted    PHRASE, denoted (by) M                                    "the step size, denoted α"
 paren      PHRASE (M)                                                "the learning rate (η)"
+comment    an algorithm's assignment and its comment                 "m_t ← β₁·m_{t−1} + … (Update biased
+                                                                     first moment estimate)", "▷ Form …"
 row        a table row: M, then words alone                          "η   learning rate"
-apposition the PHRASE M                                              "the learning rate η"
-========== ========================================================= ==========================
+apposition the PHRASE M, with a relative clause after it             "the learning rate η", "a pair of
+                                                                     parameters γ, β, which scale …"
+bare       PHRASE M after a preposition, "and", "is", "has"          "for hyperparameters λ_min",
+                                                                     "the inner-layer has dimensionality d_ff"
+count      a count and the plural noun after it                      "for K epochs", "h = 8 parallel
+                                                                     attention layers"
+========== ========================================================= ==============================
+
+(A display whose left-hand side a lead-in names — "TRPO maximizes a “surrogate” objective:" — is
+read in ``lead_in``; ``how`` is "equation".)
 
 A list of symbols takes the phrase together ("where β₁, β₂ ∈ [0, 1) are the decay rates"), and a
 run that names a symbol before a relation defines that symbol ("X ∈ ℝ^{N×C} is the feature
@@ -487,41 +502,3 @@ def find_definitions(tokens: list[Token], named, first_in_row: bool = False, lin
             if after:
                 add(runs, after, "count")
     return found
-
-
-LEAD_VERBS = ("is defined as", "are defined as", "is given by", "are given by", "is computed as", "is written as",
-              "can be written as", "is", "are", "becomes", "reads", "as follows", "defined as", "given by", "as")
-_LEAD_WORD = re.compile(r"[A-Za-z][A-Za-z’'\-]*|[“”\"]|\S")
-
-
-def lead_in_phrase(sentence: str) -> str | None:
-    """The words a paper puts before a display that defines a symbol: "TRPO maximizes a “surrogate”
-    objective" → "a “surrogate” objective", "The KL-penalized loss is defined as" → "The
-    KL-penalized loss". None when the sentence names nothing ("the following", a full stop)."""
-    text = sentence.strip()
-    if not text or text.endswith((".", "!", "?")):
-        return None
-    text = text.rstrip(":,; ")
-    words = _LEAD_WORD.findall(text)
-    low = " ".join(w.lower() for w in words)
-    for verb in LEAD_VERBS:
-        if low.endswith(" " + verb):
-            words = words[:len(words) - len(verb.split())]
-            break
-    else:
-        if words and words[-1].lower() in VERBS_S:  # "the posterior mean gives"
-            words = words[:-1]
-    # the last noun phrase: from the last determiner, over words and quotes only
-    for i in range(len(words) - 1, -1, -1):
-        w = words[i].lower()
-        if w in DETERMINERS:
-            np = words[i:]
-            if not 2 <= len(np) <= 8 or any(not (x[0].isalpha() or x in "“”\"") for x in np):
-                return None
-            last = np[-1].lower()
-            if last in NP_STOP or last.endswith(("ly", "ed")) or (len(np) == 2 and last in NP_EMPTY):
-                return None
-            return " ".join(np).replace("“ ", "“").replace(" ”", "”")
-        if (words[i].lower() in NP_STOP and words[i].lower() != "of") or not (words[i][0].isalpha() or words[i] in "“”\""):
-            return None
-    return None

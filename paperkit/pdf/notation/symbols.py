@@ -18,8 +18,10 @@ import unicodedata
 
 from ..model import DetectedEquation
 from .atoms import head, identifiers
-from .definitions import find_definitions, lead_in_phrase, tokenize
-from .inline import MathRun, Overbars, locate, runs_in_row, text_is_computer_modern
+from .definitions import find_definitions, tokenize
+from .lead_in import lead_in_phrase
+from .inline import MathRun, locate, runs_in_row, text_is_computer_modern
+from .overbars import Overbars
 from .inline_latex import inline_latex
 from .model import Definition, PaperSymbol, Place, Use
 
