@@ -104,6 +104,22 @@ async def reader_with_notation(app, pilot, path, page: int):
     return screen
 
 
+def in_reader(monkeypatch, tmp_path, name: str, notation_of, page: int, body, size=SIZE) -> None:
+    """Run ``body(app, pilot, screen, built)`` in the reader on the real PDF ``name`` at ``page``, its
+    notation built by ``notation_of(source)`` (kept in ``built["n"]``)."""
+    pdf = real_pdf(name)
+    built = {}
+    inject(monkeypatch, lambda source: built.setdefault("n", notation_of(source)))
+
+    async def scenario():
+        app = PaperkitApp(data_dir=tmp_path, notes=NoNotes())
+        async with app.run_test(size=size) as pilot:
+            screen = await reader_with_notation(app, pilot, pdf, page)
+            await body(app, pilot, screen, built)
+
+    run(scenario())
+
+
 def line_with(text, para: int, start: int) -> int:
     return text.line_of(para, start)
 
@@ -121,108 +137,87 @@ def panel(screen) -> str:
 
 # -- the reader ----------------------------------------------------------------------------------
 def test_a_reference_shows_its_target_enter_jumps_and_backspace_returns(monkeypatch, tmp_path):
-    pdf = real_pdf("ppo.pdf")
-    built = {}
-    inject(monkeypatch, lambda source: built.setdefault("n", ppo_notation(source)))
+    async def body(app, pilot, screen, built):
+        text = screen.query_one("#page-text")
+        kl02 = built["n"].mentions[0]
+        await cursor_to(pilot, screen, kl02.place)
+        assert screen.current_item is kl02
+        assert panel(screen).startswith("[KL02] → page 9: S. Kakade and J. Langford.")
+        assert panel(screen).endswith("Enter: go to p. 9")
+        line = text.highlighted
+        # the reference is marked (underlined) and, chosen, reversed on its line
+        prompt = text.get_option_at_index(line).prompt
+        start = kl02.place.start - text.rows[line].start + 2  # the gutter
+        styles = [str(s.style) for s in prompt.spans if s.start <= start < s.end]
+        assert any("underline" in st for st in styles) and "bold reverse" in styles, styles
 
-    async def scenario():
-        app = PaperkitApp(data_dir=tmp_path, notes=NoNotes())
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await reader_with_notation(app, pilot, pdf, 3)
-            text = screen.query_one("#page-text")
-            kl02 = built["n"].mentions[0]
-            await cursor_to(pilot, screen, kl02.place)
-            assert screen.current_item is kl02
-            assert panel(screen).startswith("[KL02] → page 9: S. Kakade and J. Langford.")
-            assert panel(screen).endswith("Enter: go to p. 9")
-            line = text.highlighted
-            # the reference is marked (underlined) and, chosen, reversed on its line
-            prompt = text.get_option_at_index(line).prompt
-            start = kl02.place.start - text.rows[line].start + 2  # the gutter
-            styles = [str(s.style) for s in prompt.spans if s.start <= start < s.end]
-            assert any("underline" in st for st in styles) and "bold reverse" in styles, styles
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.page_shown == 9, what="the bibliography's page", timeout=15.0)
+        await settle(pilot)
+        row = text.rows[text.highlighted]
+        assert text.paragraphs[row.para].text.startswith("[KL02] S. Kakade")  # the cursor on the entry
+        assert text._target_para == row.para  # and the entry tinted
+        assert screen.jumps and panel(screen).endswith("Backspace: back to p. 3")
 
-            await pilot.press("enter")
-            await until(pilot, lambda: screen.page_shown == 9, what="the bibliography's page", timeout=15.0)
-            await settle(pilot)
-            row = text.rows[text.highlighted]
-            assert text.paragraphs[row.para].text.startswith("[KL02] S. Kakade")  # the cursor on the entry
-            assert text._target_para == row.para  # and the entry tinted
-            assert screen.jumps and panel(screen).endswith("Backspace: back to p. 3")
+        await pilot.press("backspace")
+        await until(pilot, lambda: screen.page_shown == 3, what="page 3 again", timeout=15.0)
+        await settle(pilot)
+        assert text.highlighted == line and screen.current_item is kl02
+        assert not screen.jumps
+        assert "Backspace" not in panel(screen).splitlines()[1]
 
-            await pilot.press("backspace")
-            await until(pilot, lambda: screen.page_shown == 3, what="page 3 again", timeout=15.0)
-            await settle(pilot)
-            assert text.highlighted == line and screen.current_item is kl02
-            assert not screen.jumps
-            assert "Backspace" not in panel(screen).splitlines()[1]
-
-    run(scenario())
+    in_reader(monkeypatch, tmp_path, "ppo.pdf", ppo_notation, 3, body)
 
 
 def test_left_right_choose_among_the_items_of_a_line(monkeypatch, tmp_path):
-    pdf = real_pdf("ppo.pdf")
-    built = {}
-    inject(monkeypatch, lambda source: built.setdefault("n", ppo_notation(source)))
+    async def body(app, pilot, screen, built):
+        figure, lclip = built["n"].mentions[1], built["n"].symbols[1]
+        await cursor_to(pilot, screen, figure.place)
+        assert [item for _, _, item in screen._line_items] == [figure, lclip]  # left to right
+        assert panel(screen).startswith("Figure 2 → page 4: Figure 2: Surrogate objectives")
+        assert panel(screen).splitlines()[1] == "←/→ 1 of 2 on this line · Enter: go to p. 4"
+        keys = footer_keys(app)
+        assert {"←", "→"} <= set(keys.visible) and not keys.cut, keys  # shown as "←→ Item"
+        await pilot.press("right")
+        assert screen.current_item is lclip
+        assert panel(screen).splitlines() == ["LCLIP  not defined in this PDF  ·  used on p. 3 · equations (7)",
+                                              "←/→ 2 of 2 on this line · no definition to go to"]
+        await pilot.press("right")  # round again
+        assert screen.current_item is figure
+        await pilot.press("left")
+        assert screen.current_item is lclip
+        await pilot.press("enter")  # not defined: a message, no jump
+        await settle(pilot)
+        assert screen.page == 3 and not screen.jumps
+        await pilot.press("left", "enter")
+        await until(pilot, lambda: screen.page_shown == 4, what="the figure's caption", timeout=15.0)
+        text = screen.query_one("#page-text")
+        assert text.paragraphs[text.rows[text.highlighted].para].text.startswith("Figure 2: Surrogate")
 
-    async def scenario():
-        app = PaperkitApp(data_dir=tmp_path, notes=NoNotes())
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await reader_with_notation(app, pilot, pdf, 3)
-            figure, lclip = built["n"].mentions[1], built["n"].symbols[1]
-            await cursor_to(pilot, screen, figure.place)
-            assert [item for _, _, item in screen._line_items] == [figure, lclip]  # left to right
-            assert panel(screen).startswith("Figure 2 → page 4: Figure 2: Surrogate objectives")
-            assert panel(screen).splitlines()[1] == "←/→ 1 of 2 on this line · Enter: go to p. 4"
-            keys = footer_keys(app)
-            assert {"←", "→"} <= set(keys.visible) and not keys.cut, keys  # shown as "←→ Item"
-            await pilot.press("right")
-            assert screen.current_item is lclip
-            assert panel(screen).splitlines() == ["LCLIP  not defined in this PDF  ·  used on p. 3 · equations (7)",
-                                                  "←/→ 2 of 2 on this line · no definition to go to"]
-            await pilot.press("right")  # round again
-            assert screen.current_item is figure
-            await pilot.press("left")
-            assert screen.current_item is lclip
-            await pilot.press("enter")  # not defined: a message, no jump
-            await settle(pilot)
-            assert screen.page == 3 and not screen.jumps
-            await pilot.press("left", "enter")
-            await until(pilot, lambda: screen.page_shown == 4, what="the figure's caption", timeout=15.0)
-            text = screen.query_one("#page-text")
-            assert text.paragraphs[text.rows[text.highlighted].para].text.startswith("Figure 2: Surrogate")
-
-    run(scenario())
+    in_reader(monkeypatch, tmp_path, "ppo.pdf", ppo_notation, 3, body)
 
 
 def test_enter_on_a_symbol_goes_to_its_definition(monkeypatch, tmp_path):
-    pdf = real_pdf("ppo.pdf")
-    built = {}
-    inject(monkeypatch, lambda source: built.setdefault("n", ppo_notation(source)))
+    async def body(app, pilot, screen, built):
+        ratio = built["n"].symbols[0]
+        use = ratio.uses[1].place
+        await cursor_to(pilot, screen, use)
+        text = screen.query_one("#page-text")
+        while screen.current_item is not ratio:  # the line may hold [KL02] too
+            await pilot.press("right")
+        assert panel(screen).startswith("rt(θ)  the probability ratio  ·  defined p. 3 · used on p. 3 · equations (6)")
+        assert "Enter: its definition, p. 3" in panel(screen)
+        before = text.highlighted
+        await pilot.press("enter")
+        definition = ratio.definition.place
+        await until(pilot, lambda: text.rows[text.highlighted].para == definition.para, what="the definition")
+        assert text._hit == (definition.para, definition.start, definition.end)  # the symbol reversed
+        assert screen.jumps[-1][0] == 3
+        await pilot.press("backspace")
+        await until(pilot, lambda: text.highlighted == before, what="the line jumped from")
+        assert screen.current_item is ratio  # the same item chosen again
 
-    async def scenario():
-        app = PaperkitApp(data_dir=tmp_path, notes=NoNotes())
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await reader_with_notation(app, pilot, pdf, 3)
-            ratio = built["n"].symbols[0]
-            use = ratio.uses[1].place
-            await cursor_to(pilot, screen, use)
-            text = screen.query_one("#page-text")
-            while screen.current_item is not ratio:  # the line may hold [KL02] too
-                await pilot.press("right")
-            assert panel(screen).startswith("rt(θ)  the probability ratio  ·  defined p. 3 · used on p. 3 · equations (6)")
-            assert "Enter: its definition, p. 3" in panel(screen)
-            before = text.highlighted
-            await pilot.press("enter")
-            definition = ratio.definition.place
-            await until(pilot, lambda: text.rows[text.highlighted].para == definition.para, what="the definition")
-            assert text._hit == (definition.para, definition.start, definition.end)  # the symbol reversed
-            assert screen.jumps[-1][0] == 3
-            await pilot.press("backspace")
-            await until(pilot, lambda: text.highlighted == before, what="the line jumped from")
-            assert screen.current_item is ratio  # the same item chosen again
-
-    run(scenario())
+    in_reader(monkeypatch, tmp_path, "ppo.pdf", ppo_notation, 3, body)
 
 
 def test_a_line_without_items_and_an_unresolved_reference(monkeypatch, tmp_path):
@@ -366,55 +361,41 @@ def test_a_catalog_equation_opened_from_the_pdf_shows_its_definitions(monkeypatc
 
 
 def test_a_reference_to_an_equation_lands_on_its_row(monkeypatch, tmp_path):
-    pdf = real_pdf("cfg.pdf")
-    built = {}
-    inject(monkeypatch, lambda source: built.setdefault("n", cfg_notation(source)))
+    async def body(app, pilot, screen, built):
+        text = screen.query_one("#page-text")
+        mention = built["n"].mentions[0]
+        await cursor_to(pilot, screen, mention.place)
+        assert panel(screen).startswith("Eq. (6) → page 5: ε̃_θ(")  # the equation's LaTeX, read as Unicode
+        await pilot.press("enter")
+        await until(pilot, lambda: text.rows[text.highlighted].first_of_equation, what="the equation's row")
+        assert text.rows[text.highlighted].equation.label == "6" and screen.jumps
+        await pilot.press("enter")  # on the equation's row Enter keeps its meaning: open it
+        await until(pilot, lambda: type(app.screen).__name__ == "EquationScreen", what="the equation screen",
+                    timeout=15.0)
 
-    async def scenario():
-        app = PaperkitApp(data_dir=tmp_path, notes=NoNotes())
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await reader_with_notation(app, pilot, pdf, 5)
-            text = screen.query_one("#page-text")
-            mention = built["n"].mentions[0]
-            await cursor_to(pilot, screen, mention.place)
-            assert panel(screen).startswith("Eq. (6) → page 5: ε̃_θ(")  # the equation's LaTeX, read as Unicode
-            await pilot.press("enter")
-            await until(pilot, lambda: text.rows[text.highlighted].first_of_equation, what="the equation's row")
-            assert text.rows[text.highlighted].equation.label == "6" and screen.jumps
-            await pilot.press("enter")  # on the equation's row Enter keeps its meaning: open it
-            await until(pilot, lambda: type(app.screen).__name__ == "EquationScreen", what="the equation screen",
-                        timeout=15.0)
-
-    run(scenario())
+    in_reader(monkeypatch, tmp_path, "cfg.pdf", cfg_notation, 5, body)
 
 
 @pytest.mark.parametrize("width", [80, 89, 106, 107, 200])
 def test_the_footer_fits_with_items_and_a_jump(monkeypatch, tmp_path, width):
     """The reader's usual keys fill 80 columns: "←→ Item" and "⌫ Back to p. N" join them where they
     fit, none is ever cut, and the panel names the keys at every width."""
-    pdf = real_pdf("ppo.pdf")
-    built = {}
-    inject(monkeypatch, lambda source: built.setdefault("n", ppo_notation(source)))
+    async def body(app, pilot, screen, built):
+        figure = built["n"].mentions[1]
+        await cursor_to(pilot, screen, figure.place)
+        keys = footer_keys(app)
+        assert not keys.cut, keys
+        assert ({"←", "→"} <= set(keys.visible)) == (width >= 89), keys
+        assert "q Quit" in keys.visible and "Enter: go to p. 4" in panel(screen)
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.page_shown == 4, what="page 4", timeout=15.0)
+        await cursor_to(pilot, screen, built["n"].mentions[2].place)  # a line with items
+        keys = footer_keys(app)
+        assert not keys.cut, keys
+        assert ("⌫ Back to p. 3" in keys.visible) == (width >= 107), keys
+        assert "Backspace: back to p. 3" in panel(screen)
 
-    async def scenario():
-        app = PaperkitApp(data_dir=tmp_path, notes=NoNotes())
-        async with app.run_test(size=(width, 30)) as pilot:
-            screen = await reader_with_notation(app, pilot, pdf, 3)
-            figure = built["n"].mentions[1]
-            await cursor_to(pilot, screen, figure.place)
-            keys = footer_keys(app)
-            assert not keys.cut, keys
-            assert ({"←", "→"} <= set(keys.visible)) == (width >= 89), keys
-            assert "q Quit" in keys.visible and "Enter: go to p. 4" in panel(screen)
-            await pilot.press("enter")
-            await until(pilot, lambda: screen.page_shown == 4, what="page 4", timeout=15.0)
-            await cursor_to(pilot, screen, built["n"].mentions[2].place)  # a line with items
-            keys = footer_keys(app)
-            assert not keys.cut, keys
-            assert ("⌫ Back to p. 3" in keys.visible) == (width >= 107), keys
-            assert "Backspace: back to p. 3" in panel(screen)
-
-    run(scenario())
+    in_reader(monkeypatch, tmp_path, "ppo.pdf", ppo_notation, 3, body, size=(width, 30))
 
 
 def test_notation_snapshot_at_80x24(snap_compare, monkeypatch, tmp_path):
