@@ -14,18 +14,13 @@ class Overbars:
     plot) is left alone: its strokes are the figure's."""
 
     def __init__(self, drawings: list[dict], limit: int = 4000, lines=()) -> None:
+        """``drawings``: the page's ``PaperDocument.drawings``; ``lines``: its layout lines."""
         bars: list[tuple[float, float, float]] = []  # (y, x0, x1)
         if len(drawings) <= limit:
             for path in drawings:
-                for item in path["items"]:
-                    if item[0] == "re":
-                        x0, y0, x1, y1 = item[1]
-                        if y1 - y0 <= 1.2 and 1.5 <= x1 - x0 <= 120:
-                            bars.append(((y0 + y1) / 2, x0, x1))
-                    elif item[0] == "l":
-                        (xa, ya), (xb, yb) = item[1], item[2]
-                        if abs(ya - yb) < 0.1 and 1.5 <= abs(xb - xa) <= 120:
-                            bars.append((ya, min(xa, xb), max(xa, xb)))
+                x0, y0, x1, y1 = path["rect"]  # extract.vector_paths: one box per path, a stroke's width in it
+                if y1 - y0 <= 1.2 and 1.5 <= x1 - x0 <= 120:
+                    bars.append(((y0 + y1) / 2, x0, x1))
         bars.sort()
         self._bars = bars
         self._lines = lines

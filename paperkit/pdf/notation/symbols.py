@@ -103,39 +103,26 @@ IDENTIFIER = re.compile(r"(?:(?P<letter>[A-Za-z]|\\[A-Za-z]+)|\\(?P<command>[a-z
 
 
 class _LatexCache:
-    """A run's LaTeX: ``inline_latex`` for a flat run, else ``to_latex``, remembered by the run's shape (characters, fonts, sizes and relative
-    positions): a paper writes θ, x_t or π_θ hundreds of times, and each is read once."""
+    """A run's LaTeX: ``inline_latex`` for a flat run, else ``to_latex`` (always, with the rules of a
+    bar drawn over it: R̄M̄S̄), remembered by the run's shape (characters, fonts, sizes and relative
+    positions, and its rules'): a paper writes θ, x_t or π_θ hundreds of times, and each is read once."""
 
     def __init__(self) -> None:
         self._known: dict[tuple, str] = {}
 
     def __call__(self, run: MathRun, rules=()) -> str:
         glyphs = run.glyphs
-        if rules:  # a bar drawn over the run (R̄M̄S̄): the display engine reads it with its rules
-            from ..glyph_latex import to_latex
-
-            x0, y0 = glyphs[0].origin
-            key = tuple((g.char, g.font, int(g.size * 4), int((g.origin[0] - x0) * 4), int((g.origin[1] - y0) * 4))
-                        for g in glyphs) + tuple((int((r.bbox[0] - x0) * 4), int((r.bbox[2] - x0) * 4)) for r in rules)
-            found = self._known.get(key)
-            if found is None:
-                try:
-                    found = to_latex(glyphs, rules)
-                except Exception:
-                    found = "".join(g.char for g in glyphs)
-                self._known[key] = found
-            return found
         x0, y0 = glyphs[0].origin
         key = tuple((g.char, g.font, int(g.size * 4), int((g.origin[0] - x0) * 4), int((g.origin[1] - y0) * 4))
-                    for g in glyphs)
+                    for g in glyphs) + tuple((int((r.bbox[0] - x0) * 4), int((r.bbox[2] - x0) * 4)) for r in rules)
         found = self._known.get(key)
         if found is None:
-            found = inline_latex(glyphs)  # most runs are flat: read by baseline and size alone
+            found = None if rules else inline_latex(glyphs)  # most runs are flat: read by baseline and size
             if found is None:
                 from ..glyph_latex import to_latex
 
                 try:
-                    found = to_latex(glyphs)
+                    found = to_latex(glyphs, rules)
                 except Exception:  # a run the display engine cannot read: its characters as they are
                     found = "".join(g.char for g in glyphs)
             self._known[key] = found
