@@ -249,7 +249,7 @@ def read_notation_with_progress(doc):
 
 def _symbols(notation, as_json: bool) -> int:
     """The paper's symbols, in the order they first appear: a table, or ``PaperSymbol.to_json``."""
-    symbols = sorted(notation.symbols, key=lambda s: (min([u.place.page for u in s.uses] + [s.page or 0]), s.latex))
+    symbols = sorted(notation.symbols, key=lambda s: (min(s.pages + [s.page or 0]), s.latex))
     if as_json:
         print_json([s.to_json() for s in symbols])
         return 0
@@ -263,7 +263,7 @@ def _symbols(notation, as_json: bool) -> int:
         definition = _cut(s.definition.phrase, 48) if s.definition else "—"
         rows.append((s.text, _cut(s.latex, 30), f"p.{s.page}" if s.page else "",
                      definition + (" (redefined)" if s.redefined else ""), str(len(s.uses)),
-                     _page_list(sorted({u.place.page for u in s.uses}))))
+                     _page_list(s.pages)))
     widths = [max(display_width(row[i]) for row in rows) for i in range(5)]
     for row in rows:
         cells = [pad(cell, width) for cell, width in zip(row[:4], widths)] + [row[4].rjust(widths[4]), row[5]]
@@ -274,6 +274,7 @@ def _symbols(notation, as_json: bool) -> int:
 
 
 def _cut(text: str, limit: int) -> str:
+    """A table cell cut to ``limit`` characters, as printed (whitespace kept)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -37,8 +37,9 @@ from textual.worker import get_current_worker
 from paperkit.glossary.display import as_typed
 
 from paperkit.pdf.notation.explain import generic_meaning, glossary_entry
+from paperkit.pdf.xref.targets import one_line
 
-from ..widgets.notation_text import one_line, pages_text, search_symbols, symbol_text, use_pages
+from ..widgets.notation_text import pages_text, search_symbols, symbol_text
 
 ANY_PAPER = "any"
 THIS_PDF = "__this_pdf__"  # the paper filter's value for the PDF open in the reader
@@ -456,7 +457,7 @@ class GlossaryScreen(Screen):
                                                    later.phrase)))
         else:
             parts.append(_indent(Text("not defined in this PDF", style="italic")))
-        pages = use_pages(s)
+        pages = s.pages
         if pages:
             times = len(s.uses)
             parts.append(_indent(Text.assemble(("used on ", "dim"), pages_text(pages),

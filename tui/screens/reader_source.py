@@ -127,23 +127,12 @@ class ReaderSource:
         index, so every page's words are known and the paragraphs match those the reader shows, and
         with the equations found already (linked to the catalog).
 
-        The lock is taken for one page at a time (``NotationPass``), so a page turn or a search waits
+        The lock is taken for one page at a time (``read_notation(lock=…)``), so a page turn or a search waits
         for one page at most; ``progress(page, pages)`` is called after each, without the lock.
         ``cancel()`` returning True stops it with what was read so far."""
-        from paperkit.pdf.notation.index import NotationPass
+        from paperkit.pdf.notation import read_notation
 
-        with self.lock:
-            reading = NotationPass(self.doc)
-        pages = self.page_count
-        for number in range(1, pages + 1):
-            if cancel is not None and cancel():
-                break
-            with self.lock:
-                reading.add_page(number, self.page_equations(number))
-            if progress is not None:
-                progress(number, pages)
-        with self.lock:
-            return reading.finish()
+        return read_notation(self.doc, progress, cancel, equations=self.page_equations, lock=self.lock)
 
     def outline(self) -> list:
         from paperkit.pdf.outline import outline

@@ -14,6 +14,7 @@ import re
 import unicodedata
 
 from paperkit.pdf.notation.explain import generic_meaning  # the glossary as a fallback (shared with the CLI)
+from paperkit.pdf.xref.targets import one_line
 from paperkit.render import to_unicode  # plain Python: pylatexenc
 
 BOLD = re.compile(r"\\(?:boldsymbol|mathbf|bm)\{([^{}]*)\}")
@@ -41,18 +42,9 @@ def pages_text(pages) -> str:
     return ("p. " if len(numbers) == 1 else "pp. ") + ", ".join(parts)
 
 
-def one_line(text: str, limit: int = 160) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def symbol_text(symbol) -> str:
     """How the symbol reads: the engine's Unicode, else its LaTeX rendered."""
     return symbol.text or to_unicode(symbol.latex) or symbol.latex
-
-
-def use_pages(symbol) -> list[int]:
-    return sorted({u.place.page for u in symbol.uses})
 
 
 def symbol_head(symbol) -> str:
@@ -67,7 +59,7 @@ def symbol_details(symbol) -> str:
     parts = []
     if symbol.definition is not None:
         parts.append(f"defined p. {symbol.definition.place.page}")
-    pages = use_pages(symbol)
+    pages = symbol.pages
     if pages:
         parts.append(f"used on {pages_text(pages)}")
     if symbol.equations:
@@ -81,8 +73,8 @@ def symbol_details(symbol) -> str:
 def target_summary(target) -> str:
     """What a target is, on one line: an equation's formula, a caption, a heading, a reference."""
     if target.kind == "equation":
-        return one_line(to_unicode(target.text) if target.text else f"({target.label})")
-    return one_line(target.text) or f"{KIND_WORDS.get(target.kind, target.kind)} {target.label}"
+        return one_line(to_unicode(target.text) if target.text else f"({target.label})", 160)
+    return one_line(target.text, 160) or f"{KIND_WORDS.get(target.kind, target.kind)} {target.label}"
 
 
 def mention_head(mention) -> str:

@@ -10,6 +10,7 @@ symbols, and mentions resolved to targets that may come later (the bibliography)
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from ..model import DetectedEquation
@@ -41,17 +42,6 @@ class Notation:
 
     def symbol(self, latex: str) -> PaperSymbol | None:
         return self._by_latex.get(latex)
-
-    def at(self, page: int, para: int, start: int = 0, end: int | None = None) -> list:
-        """Symbols (``PaperSymbol``) and mentions (``Mention``) printed in paragraph ``para`` of
-        ``page`` between offsets ``start`` and ``end`` (the whole paragraph when ``end`` is None),
-        left to right, each once."""
-        out, seen = [], set()
-        for s, e, item in self._places.get((page, para), []):
-            if (end is None or s < end) and e > start and id(item) not in seen:
-                seen.add(id(item))
-                out.append(item)
-        return out
 
     def places(self, page: int, para: int) -> list[tuple[int, int, object]]:
         """(start, end, item) of every symbol use and mention in a paragraph, left to right."""
@@ -98,20 +88,26 @@ class NotationPass:
 
 
 def read_notation(doc, progress: Callable[[int, int], None] | None = None, cancel: Callable[[], bool] | None = None,
-                  equations: Callable[[int], list[DetectedEquation]] | None = None) -> Notation:
+                  equations: Callable[[int], list[DetectedEquation]] | None = None, lock=None) -> Notation:
     """The paper's symbols (with definitions and uses) and cross-references (with targets), from the
     PDF alone. ``progress(page, pages)`` is called after each page; ``cancel()`` returning True stops
     early with what was read so far; ``equations(page)`` gives a page's numbered equations when the
-    caller has them already (the reader does), else they are found here."""
+    caller has them already (the reader does), else they are found here. ``lock``, when given, is
+    held for one page's work at a time (never during ``progress``): the reader's other workers wait
+    for one page at most."""
     from ..index import page_equations
 
-    reader = NotationPass(doc)
+    guard = lock if lock is not None else nullcontext()
+    with guard:
+        reader = NotationPass(doc)
     pages = doc.page_count
     for number in range(1, pages + 1):
         if cancel is not None and cancel():
             break
-        found = equations(number) if equations is not None else page_equations(doc, number)
-        reader.add_page(number, found)
+        with guard:
+            found = equations(number) if equations is not None else page_equations(doc, number)
+            reader.add_page(number, found)
         if progress is not None:
             progress(number, pages)
-    return reader.finish()
+    with guard:
+        return reader.finish()

@@ -86,6 +86,11 @@ class PaperSymbol:
         return self.uses[0].place.page if self.uses else None
 
     @property
+    def pages(self) -> list[int]:
+        """The pages it is used on, in order, each once."""
+        return sorted({u.place.page for u in self.uses})
+
+    @property
     def equations(self) -> list[str]:
         """Labels of the numbered equations it appears in, in order, each once."""
         seen: list[str] = []
@@ -105,6 +110,6 @@ class PaperSymbol:
             "definitions": [d.to_json() for d in self.definitions],
             "redefined": self.redefined,
             "equations": self.equations,
-            "pages": sorted({u.place.page for u in self.uses}),
+            "pages": self.pages,
             "uses": [u.to_json() for u in self.uses],
         }

@@ -62,8 +62,9 @@ def section_label(text: str) -> str | None:
 
 
 def one_line(text: str, limit: int = 400) -> str:
-    """``text`` on one line, cut at ``limit`` characters (an ellipsis says where)."""
-    text = " ".join(text.split())
+    """``text`` on one line, cut at ``limit`` characters (an ellipsis says where). The CLI and the app
+    show the paper's phrases with it too."""
+    text = " ".join((text or "").split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
