@@ -578,7 +578,7 @@ class ReaderScreen(Screen):
         if para is None:
             return None
         text.tint(para)
-        return text.line_of_paragraph(para)
+        return text.row_index(lambda r: r.para == para)
 
     @staticmethod
     def _count_items(marks: dict) -> tuple[int, int]:

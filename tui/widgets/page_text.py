@@ -24,6 +24,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from .notation_text import is_mention
+
 EQUATION_STYLE = "bold $text-warning on $warning-muted"
 LABEL_STYLE = "italic $text-accent"
 HEADING_STYLE = "bold $text-primary"
@@ -227,7 +229,7 @@ class PageText(OptionList):
                 body = body.stylize(MATCH_STYLE, at, at + len(needle))
                 at = folded.find(needle, at + len(needle))
         for start, end, item in self._marks.get(p, ()):
-            if hasattr(item, "target"):
+            if is_mention(item):
                 body = body.stylize(MENTION_STYLE if item.target is not None else UNRESOLVED_STYLE, start, end)
             else:
                 body = body.stylize(SYMBOL_STYLE if item.definitions else UNDEFINED_STYLE, start, end)
@@ -331,10 +333,6 @@ class PageText(OptionList):
         old, self._target_para = self._target_para, para
         for p in {old, para} - {None}:
             self._redraw_paragraph(p)
-
-    def line_of_paragraph(self, para: int) -> int | None:
-        """The first screen line of paragraph ``para``."""
-        return next((i for i, row in enumerate(self.rows) if row.para == para), None)
 
     def paragraph_at(self, top: float) -> int | None:
         """The paragraph holding the PDF row nearest to ``top`` (a target's box, when its paragraph
