@@ -33,7 +33,7 @@ def digits_model():
         return load_model("digits")
     from paperkit.diffusion import alpha_bars, linear_betas
     from paperkit.models.digits.model import DigitsModel
-    from paperkit.models.digits.unet import DigitsUNet
+    from paperkit.models.unet import DigitsUNet
 
     torch.manual_seed(0)
     net = DigitsUNet()

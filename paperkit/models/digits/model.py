@@ -14,7 +14,7 @@ import torch
 
 from ...diffusion.noise_schedule import NoiseSchedule
 from ...errors import UserError
-from .unet import DigitsUNet, UNetConfig
+from ..unet import DigitsUNet, UNetConfig
 
 NAMES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 WEIGHTS = Path(__file__).resolve().parent.parent / "weights" / "digits.pt"
