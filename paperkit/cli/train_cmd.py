@@ -1,7 +1,9 @@
-"""``paperkit train digits [--steps N] [--batch B] [--seed S] [--device D] [--out PATH] [--resume]``.
+"""``paperkit train digits|scenes [--steps N] [--batch B] [--seed S] [--device D] [--out PATH] [--resume]``.
 
-Trains the project's digits model (DDPM's Algorithm 1, ``paperkit.models.digits.train``) with a
-progress line and writes its EMA weights, float16, to the shipped path unless ``--out`` says otherwise.
+Trains one of the project's own models (DDPM's Algorithm 1, ``paperkit.models.training``) with a
+progress line and writes its EMA weights, float16, to the shipped path unless ``--out`` says otherwise:
+``digits`` (``paperkit.models.digits.train``) or ``scenes``, the scene world's caption-conditioned
+model (``paperkit.models.scenes.train``). Options left out take the model's own defaults.
 Torch loads only when the command runs. Until the command is registered in ``paperkit.cli`` it also
 runs as ``python -m paperkit.cli.train_cmd digits …``.
 """
@@ -15,26 +17,25 @@ from pathlib import Path
 
 from ..errors import UserError
 
-MODELS = ("digits",)
+MODELS = ("digits", "scenes")
 
 
 def add_parser(sub) -> None:
-    from ..models.digits.defaults import TRAIN_DEFAULTS as DEFAULTS
-
     p = sub.add_parser(
-        "train", help="train the project's own digits diffusion model",
-        description="Train the class-conditional digits model (DDPM Algorithm 1 with classifier-free guidance "
-        "label dropout, AdamW, warm-up + cosine, EMA) on the TRAIN split of scikit-learn's digits, and write its "
-        "weights. Checkpoints go next to the weights (suffix .ckpt) so that --resume can continue a run.",
+        "train", help="train one of the project's own diffusion models (digits, scenes)",
+        description="Train the class-conditional digits model (on scikit-learn's digits) or the caption-conditioned "
+        "scene model (on the scene world's rendered scenes): DDPM Algorithm 1 with classifier-free guidance "
+        "dropout, AdamW, warm-up + cosine, EMA; write its weights. Checkpoints go next to the weights (suffix "
+        ".ckpt) so that --resume can continue a run.",
     )
-    p.add_argument("model", help="what to train: digits")
-    p.add_argument("--steps", type=int, default=DEFAULTS["steps"], help=f"optimiser steps in all (default {DEFAULTS['steps']})")
-    p.add_argument("--batch", type=int, default=DEFAULTS["batch_size"], help=f"batch size (default {DEFAULTS['batch_size']})")
-    p.add_argument("--lr", type=float, default=DEFAULTS["lr"], help=f"peak learning rate (default {DEFAULTS['lr']})")
-    p.add_argument("--seed", type=int, default=DEFAULTS["seed"], help=f"random seed (default {DEFAULTS['seed']})")
+    p.add_argument("model", help="what to train: digits or scenes")
+    p.add_argument("--steps", type=int, default=None, help="optimiser steps in all (default: digits 5000, scenes 5500)")
+    p.add_argument("--batch", type=int, default=None, help="batch size (default: digits 128, scenes 64)")
+    p.add_argument("--lr", type=float, default=None, help="peak learning rate (default 2e-3)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or mps (default auto)")
     p.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's choice)")
-    p.add_argument("--out", type=Path, default=None, help="where to write the weights (default: the shipped digits.pt)")
+    p.add_argument("--out", type=Path, default=None, help="where to write the weights (default: the shipped digits.pt or scenes.pt)")
     p.add_argument("--resume", action="store_true", help="continue from the checkpoint next to --out")
     p.add_argument("--checkpoint-every", type=int, default=500, help="steps between checkpoints, 0 for none (default 500)")
     p.set_defaults(func=run)
@@ -42,12 +43,12 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.model not in MODELS:
-        raise UserError(f"cannot train {args.model!r}: the trainable model is " + ", ".join(MODELS))
-    if args.steps < 1:
+        raise UserError(f"cannot train {args.model!r}: the trainable models are " + ", ".join(MODELS))
+    if args.steps is not None and args.steps < 1:
         raise UserError(f"--steps must be at least 1, got {args.steps}")
-    if args.batch < 1:
+    if args.batch is not None and args.batch < 1:
         raise UserError(f"--batch must be at least 1, got {args.batch}")
-    if not args.lr > 0:
+    if args.lr is not None and not args.lr > 0:
         raise UserError(f"--lr must be positive, got {args.lr}")
     if args.threads is not None and args.threads < 1:
         raise UserError(f"--threads must be at least 1, got {args.threads}")
@@ -55,12 +56,21 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--checkpoint-every must be 0 or more, got {args.checkpoint_every}")
 
     from ..device import resolve_device
-    from ..models.digits.model import WEIGHTS
-    from ..models.digits.train import default_checkpoint, train_digits
 
+    if args.model == "digits":
+        from ..models.digits.model import WEIGHTS
+        from ..models.digits.train import DEFAULTS, default_checkpoint, train_digits as train
+        quality = "python -m paperkit.models.digits.quality"
+    else:
+        from ..models.scenes.model import WEIGHTS
+        from ..models.scenes.train import DEFAULTS, default_checkpoint, train_scenes as train
+        quality = "python -m paperkit.models.scenes.quality"
+    steps = args.steps if args.steps is not None else DEFAULTS["steps"]
+    batch = args.batch if args.batch is not None else DEFAULTS["batch_size"]
+    lr = args.lr if args.lr is not None else DEFAULTS["lr"]
     out = (args.out or WEIGHTS).expanduser()
     if out.is_dir():
-        raise UserError(f"--out {out} is a folder: give a file name such as {out / 'digits.pt'}")
+        raise UserError(f"--out {out} is a folder: give a file name such as {out / WEIGHTS.name}")
     device = resolve_device(args.device)
     if args.threads is not None:
         import torch
@@ -68,11 +78,11 @@ def run(args: argparse.Namespace) -> int:
         torch.set_num_threads(args.threads)
     ckpt = default_checkpoint(out)
     what = f"resuming from {ckpt}" if args.resume else f"checkpoints every {args.checkpoint_every} steps to {ckpt}" if args.checkpoint_every else "no checkpoints"
-    print(f"training digits: {args.steps} steps, batch {args.batch}, lr {args.lr:g}, seed {args.seed}, {device}; {what}", file=sys.stderr)
+    print(f"training {args.model}: {steps} steps, batch {batch}, lr {lr:g}, seed {args.seed}, {device}; {what}", file=sys.stderr)
     progress = ProgressLine(sys.stderr)
     try:
-        model = train_digits(steps=args.steps, batch_size=args.batch, lr=args.lr, seed=args.seed, device=device,
-                             out=out, resume=args.resume, callback=progress, checkpoint_every=args.checkpoint_every)
+        model = train(steps=steps, batch_size=batch, lr=lr, seed=args.seed, device=device,
+                      out=out, resume=args.resume, callback=progress, checkpoint_every=args.checkpoint_every)
     except OSError as exc:
         raise UserError(f"cannot write the weights or checkpoint: {exc}") from exc
     finally:
@@ -81,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     size = out.stat().st_size
     print(f"wrote {out} ({size / 1e6:.2f} MB, {meta['params'] / 1e6:.2f} M params); {meta['steps']} steps, "
           f"loss {meta['loss_avg']:.4f}, {_clock(meta['wall_time_s'])}")
-    print("measure it: python -m paperkit.models.digits.quality" + ("" if args.out is None else f" --weights {out}"))
+    print(f"measure it: {quality}" + ("" if args.out is None else f" --weights {out}"))
     return 0
 
 
@@ -125,7 +135,7 @@ def _clock(seconds: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m paperkit.cli.train_cmd digits …``: the sub-command on its own."""
+    """``python -m paperkit.cli.train_cmd digits|scenes …``: the sub-command on its own."""
     parser = argparse.ArgumentParser(prog="paperkit")
     add_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["train", *(sys.argv[1:] if argv is None else argv)])

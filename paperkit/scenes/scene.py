@@ -100,7 +100,8 @@ def random_scene(rng, objects: int | None = None) -> Scene:
     bg_colour = rng.choice(tuple(COLOURS))
     placed: list[SceneObject] = []
     while len(placed) < count:
-        radius = 0.16 + 0.12 * rng.random() if count == 1 else 0.13 + 0.07 * rng.random()
+        # large enough to read at 32×32: a lone object 6–10 px across its radius, a pair 5–7 px
+        radius = 0.2 + 0.1 * rng.random() if count == 1 else 0.15 + 0.07 * rng.random()
         x = radius + (1 - 2 * radius) * rng.random()
         y = radius + (1 - 2 * radius) * rng.random()
         if any((x - o.x) ** 2 + (y - o.y) ** 2 < (radius + o.radius + 0.03) ** 2 for o in placed):

@@ -1,0 +1,121 @@
+"""The scene world's model (issue 15): captions as tokens, the shipped weights and classifier, a short
+training run that resumes exactly, and DiffEdit's scores against the true edit region."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+import torch
+
+from paperkit.errors import UserError
+from paperkit.progress import Cancelled
+from paperkit.models.scenes.tokens import NULL_TOKENS, VOCABULARY, caption_tokens, tokens_caption
+
+
+def test_caption_tokens_are_order_free_and_round_trip():
+    a = caption_tokens("a red circle and a blue star on a striped green background")
+    b = caption_tokens("A blue star and a red circle on a striped  green background")
+    assert a == b and len(a) == 6
+    assert tokens_caption(a) == "a red circle and a blue star on a striped green background"
+    one = caption_tokens("an orange ring on a speckled white background")
+    assert VOCABULARY[one[2]] == "<none>" and tokens_caption(one) == "an orange ring on a speckled white background"
+    assert caption_tokens("") == NULL_TOKENS and tokens_caption(NULL_TOKENS) == ""
+
+
+@pytest.mark.parametrize("bad", ["a red dog on a plain blue background", "three", "a red circle"])
+def test_caption_outside_the_world_is_one_user_error(bad):
+    with pytest.raises(UserError) as err:
+        caption_tokens(bad)
+    assert "\n" not in str(err.value) and "caption" in str(err.value)
+
+
+@pytest.fixture(scope="module")
+def model():
+    from paperkit.models.scenes.model import load_scenes
+
+    return load_scenes()
+
+
+def test_shipped_model_loads_and_predicts_noise(model):
+    assert model.name == "scenes" and model.resolution == 32
+    x = torch.randn(model.latent_shape(3))
+    cond = model.encode_prompt(["a red circle on a plain blue background"] * 2 + [""])
+    eps = model.eps(x, 500, cond)
+    assert eps.shape == x.shape and torch.isfinite(eps).all()
+    two = ["a red circle on a plain blue background", "a blue square on a plain blue background"]
+    emb = model.prompt_embedding(two)
+    assert emb.shape[0] == 2 and emb.is_floating_point()
+    assert torch.allclose(model.eps(x[:2], 500, emb), model.eps(x[:2], 500, model.encode_prompt(two)), atol=1e-5)
+    assert model.null_cond.tolist() == [list(NULL_TOKENS)]
+    assert model.meta["steps"] >= 1000, "the shipped weights are a real training run, not a test's"
+
+
+def test_missing_or_corrupt_weights_are_user_errors(tmp_path):
+    from paperkit.models.scenes.model import load_scenes
+
+    with pytest.raises(UserError, match="paperkit train scenes"):
+        load_scenes(tmp_path / "none.pt")
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"not a checkpoint")
+    with pytest.raises(UserError, match="cannot load"):
+        load_scenes(bad)
+
+
+def test_classifier_reads_held_out_renderings():
+    from paperkit.models.scenes.classifier import held_out_accuracy, load_classifier
+
+    acc = held_out_accuracy(load_classifier(), count=300)
+    assert acc["objects_accuracy"] >= 0.97 and acc["background_accuracy"] >= 0.97, acc
+
+
+def test_held_out_layouts_are_not_training_layouts():
+    from paperkit.models.scenes.data import held_out_scenes, training_scenes
+    from paperkit.models.scenes.edits import held_out_edits
+    from paperkit.models.scenes.train import DEFAULTS
+
+    seen = {(s.background, s.colour, s.objects) for s in training_scenes(DEFAULTS["scenes"])}
+    for s in held_out_scenes(500) + [e.before for e in held_out_edits(12)]:
+        assert (s.background, s.colour, s.objects) not in seen
+
+
+def test_tiny_training_run_lowers_the_loss_and_resumes_exactly(tmp_path):
+    from paperkit.models.scenes.net import SceneNetConfig
+    from paperkit.models.scenes.train import train_scenes
+    from paperkit.models.unet import UNetConfig
+
+    small = SceneNetConfig(token_dim=8, unet=UNetConfig(image_size=32, channels=3, num_classes=0, widths=(16, 16, 32),
+                                                         emb_dim=32, groups=4, dropout=0.0, patch=2))
+    kw = dict(steps=6, batch_size=4, scenes=64, checkpoint_every=2, config=small, warmup=1)
+    whole = train_scenes(out=tmp_path / "a.pt", **kw)
+    assert whole.meta["history"][-1][0] == 6 and (tmp_path / "a.pt").is_file()
+    flag = threading.Event()
+    with pytest.raises(Cancelled):
+        train_scenes(out=tmp_path / "b.pt", callback=lambda s, n, i: flag.set() if s == 3 else None, cancel=flag, **kw)
+    resumed = train_scenes(out=tmp_path / "b.pt", resume=True, **kw)
+    for a, b in zip(whole.net.state_dict().values(), resumed.net.state_dict().values()):
+        assert torch.equal(a, b)
+    longer = train_scenes(out=None, **{**kw, "steps": 40, "checkpoint_every": 0})
+    hist = longer.meta["history"]
+    assert longer.meta["loss_avg"] < 1.0 and longer.meta["params"] > 0
+
+
+def test_edit_scores_against_the_truth(model):
+    from paperkit.models.scenes.classifier import load_classifier
+    from paperkit.models.scenes.edits import held_out_edits, iou, kept_outside, run_edits, summary
+
+    assert iou(np.array([1, 1, 0, 0], bool), np.array([0, 1, 1, 0], bool)) == pytest.approx(1 / 3)
+    before = np.zeros((2, 2, 3), np.uint8)
+    after = before.copy()
+    after[0, 0] = 9
+    assert kept_outside(before, after, np.array([[True, False], [False, False]])) == 1.0
+    assert kept_outside(before, after, np.zeros((2, 2), bool)) == 0.75
+    edits = held_out_edits(2)
+    assert [len(e.before.objects) for e in edits] == [1, 2] and all("→" in e.label for e in edits)
+    outcomes = run_edits(model, edits, n=2, steps=10, classifier=load_classifier())
+    for o in outcomes:
+        assert o.mask.shape == o.truth.shape == (32, 32) and o.edited.shape == (32, 32, 3)
+        assert o.truth.any() and o.kept == 1.0   # DiffEdit's last step blends back the input itself
+        assert 0.0 <= o.iou <= 1.0 and isinstance(o.reads_as_query, bool)
+    assert summary(outcomes)["edits"] == 2
