@@ -77,7 +77,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
 def add_model_arguments(p: argparse.ArgumentParser, *, required: bool = False) -> None:
     """``--model``, ``--device`` and ``--dtype`` (shared with ``paperkit diffedit``)."""
     p.add_argument("--model", metavar="M", default=None, required=required,
-                   help='"digits" (default, built in), a local Stable Diffusion folder, or a Hugging Face Hub id '
+                   help='"digits" or "scenes" (built in; diffedit defaults to scenes, the others to digits), a local Stable Diffusion folder, or a Hugging Face Hub id '
                    "(org/name) in your Hugging Face cache")
     p.add_argument("--device", choices=DEVICES, default="auto", help="auto = CUDA, else MPS, else CPU")
     p.add_argument("--dtype", choices=DTYPES, default="auto",
@@ -95,13 +95,18 @@ def run(args: argparse.Namespace) -> int:
     # everything the user typed is checked before anything heavy is imported or loaded
     ref = _model_ref(spec, getattr(args, "model", None))
     options = demo_options(spec, args, text_to_image=bool(ref and ref.text_to_image))
+    if ref is not None and ref.kind == "scenes":  # captions are checked before the model loads
+        from ..models.scenes.tokens import caption_tokens
+
+        for text in [*options.get("prompts", []), *[options[k] for k in ("source", "target") if k in options]]:
+            caption_tokens(text)
     options.update(getattr(args, "overrides", None) or {})  # ``paperkit diffedit``'s extra knobs
     out = Path(args.out if args.out else Path("paperkit-out") / spec.name).expanduser()
     if out.exists() and not out.is_dir():
         raise UserError(f"--out is a file, not a folder: {out}")
 
     from ..demos import run_demo  # imports torch (≈ 2.3 s) only now
-    from ..demos.figure import png_scale, write_pngs  # numpy and Pillow
+    from ..demos.figure import png_scale, write_files, write_pngs  # numpy and Pillow
     from ..device import resolve_device
     from ..progress import Cancelled
     from ..runner.failures import is_out_of_memory, out_of_memory_line
@@ -113,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     model = None
     try:
         with _cancel_on_sigint(cancel):
-            if ref is not None and ref.text_to_image:
+            if ref is not None and ref.kind != "digits":  # the digits model loads in run_demo
                 model = _load(ref, device, dtype, cancel)
             result = run_demo(spec.name, model, device=device, seed=args.seed, steps=args.steps, callback=progress,
                               cancel=cancel, **options)
@@ -141,11 +146,13 @@ def run(args: argparse.Namespace) -> int:
 
     scales = {name: png_scale(result, name) for name in result.images}
     paths = {name: str(path) for name, path in write_pngs(result, out).items()}
+    files = {name: str(path) for name, path in write_files(result, out).items()}
     model_line = _model_line(ref, model, spec)
     text_to_image = bool(ref and ref.text_to_image)
+    scenes = bool(ref and ref.kind == "scenes")
     if args.json:
-        payload = {"title": spec.title, "description": spec.describe(args.steps, text_to_image=text_to_image),
-                   "equations": list(spec.equations), "model": model_line, **result.to_json(paths),
+        payload = {"title": spec.title, "description": spec.describe(args.steps, text_to_image=text_to_image, scenes=scenes),
+                   "equations": list(spec.equations), "model": model_line, **result.to_json({**paths, **files}),
                    "png_scale": scales}
         for table in result.tables:  # a table a demo names for the top level (matmul's "rows")
             if table.get("json_key"):
@@ -153,12 +160,16 @@ def run(args: argparse.Namespace) -> int:
         print_json(payload)
     else:
         _print_summary(spec, result, paths, args.steps, model_line=model_line, scales=scales,
-                       text_to_image=text_to_image)
+                       text_to_image=text_to_image, scenes=scenes)
+        if files:
+            first = list(files)[:4]
+            print(f"\nFiles ({len(files)} plain PNGs at the model's resolution) in {out}: "
+                  + ", ".join(f"{n}.png" for n in first) + (" …" if len(files) > 4 else ""))
     return 0
 
 
 def _model_ref(spec, name: str | None):
-    """The resolved ``--model`` (None: the demo needs none, or the default digits model)."""
+    """The resolved ``--model`` (None: the demo needs none); without ``--model``, the demo's default model."""
     from ..models.resolve import resolve_model
 
     if not spec.needs_model:
@@ -166,7 +177,7 @@ def _model_ref(spec, name: str | None):
             takes = ", ".join(s.name for s in DEMOS.values() if s.needs_model)
             raise UserError(f"{spec.name} runs without a model: drop --model (the demos that take one: {takes})")
         return None
-    return resolve_model("digits" if name is None else name)
+    return resolve_model(spec.default_model if name is None else name)
 
 
 def demo_options(spec, args, *, text_to_image: bool) -> dict:
@@ -216,11 +227,11 @@ def demo_options(spec, args, *, text_to_image: bool) -> dict:
 
 
 def _load(ref, device, dtype, cancel):
-    """The Stable Diffusion ``ref`` names, on ``device``, its progress on stderr (one line per component)."""
+    """The model ``ref`` names (Stable Diffusion or the scene model), on ``device``, its progress on stderr."""
     from ..models import load_model
     from ..progress import Cancelled
 
-    if ref.path is None:
+    if ref.kind == "hub" and ref.path is None:
         print(f"downloading {ref.repo_id} from the Hugging Face Hub…", file=sys.stderr, flush=True)
     loading = _Progress(label=f"loading {ref.describe()}")
 
@@ -249,7 +260,7 @@ def _model_line(ref, model, spec) -> str | None:
 def _list(as_json: bool, steps: int | None = None) -> int:
     """Every demo, described at ``steps`` (None: each one's default)."""
     if as_json:
-        print_json([{"name": s.name, "title": s.title, "description": s.describe(steps), "equations": list(s.equations),
+        print_json([{"name": s.name, "title": s.title, "description": s.describe(steps, scenes=s.default_model == "scenes"), "equations": list(s.equations),
                      "needs_model": s.needs_model, "default_steps": s.default_steps, "steps": s.steps_help,
                      "inputs": [{"option": f"--{i.label}", "count": i.count, "required": i.required} for i in s.inputs]}
                     for s in DEMOS.values()])
@@ -258,7 +269,7 @@ def _list(as_json: bool, steps: int | None = None) -> int:
     if steps is not None:
         print(f"at --steps {steps}:")
     for s in DEMOS.values():
-        print(f"{s.name:<{width}}  {s.describe(steps)}")
+        print(f"{s.name:<{width}}  {s.describe(steps, scenes=s.default_model == 'scenes')}")
         print(f"{'':<{width}}  equations: {', '.join(s.equations)}; --steps: {s.steps_help}")
         if s.inputs:
             print(f"{'':<{width}}  with --model: {_inputs_line(s)}")
@@ -277,10 +288,10 @@ def _inputs_line(spec) -> str:
 
 
 def _print_summary(spec, result, paths: dict[str, str], steps: int | None = None, *, model_line: str | None = None,
-                   scales: dict[str, int] | None = None, text_to_image: bool = False) -> None:
+                   scales: dict[str, int] | None = None, text_to_image: bool = False, scenes: bool = False) -> None:
     settings = result.settings
     print(f"{spec.name} — {spec.title}  ({', '.join(spec.equations)})")
-    print(f"  {spec.describe(steps, text_to_image=text_to_image)}")
+    print(f"  {spec.describe(steps, text_to_image=text_to_image, scenes=scenes)}")
     if model_line:
         print(f"model: {model_line}")
     print(f"seed {settings.get('seed')}, device {settings.get('device')}, {result.timings.get('total_s', 0):.2f} s")

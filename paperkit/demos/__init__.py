@@ -97,15 +97,19 @@ class DemoSpec:
     steps_help: str = ""
     inputs: tuple[DemoInput, ...] = ()   # what a user may give it (see ``DemoInput``)
     text_template: str = ""              # ``template`` for a text-to-image model, where it differs
+    default_model: str = "digits"        # what ``paperkit run`` runs it on without ``--model``
+    scenes_template: str = ""            # ``template`` for the scene model, where it differs
 
     def input(self, option: str) -> DemoInput | None:
         """The input named by its keyword ("prompts") or label ("prompt"), or None."""
         return next((i for i in self.inputs if option in (i.option, i.label)), None)
 
-    def describe(self, steps: int | None = None, text_to_image: bool = False) -> str:
+    def describe(self, steps: int | None = None, text_to_image: bool = False, scenes: bool = False) -> str:
         """One line saying what the demo does when run with ``steps`` (None: its default), on the
-        digits model or (``text_to_image``) on a text-to-image model such as Stable Diffusion."""
-        template = self.text_template if text_to_image and self.text_template else self.template
+        digits model, on the scene model (``scenes``) or (``text_to_image``) on a text-to-image model
+        such as Stable Diffusion."""
+        template = (self.scenes_template if scenes and self.scenes_template
+                    else self.text_template if (text_to_image or scenes) and self.text_template else self.template)
         return template.format(**FIELDS[self.name](steps))
 
     @property
@@ -173,7 +177,8 @@ _SPECS = (
         "diffedit", "DiffEdit", "real digits edited from one class to another inside an inferred mask: a {steps}-step DDIM schedule, encoded and decoded over its first {encode_steps} (r = {r})",
         ("diffedit.step1", "diffedit.step2", "diffedit.step3"), "paperkit.demos.diffedit:run", default_steps=plans.DIFFEDIT_DEFAULT,
         steps_help="the DDIM schedule's steps (default 50; encoding runs the first 80 %)",
-        inputs=(_IMAGES, _SOURCE, _TARGET),
+        inputs=(_IMAGES, _SOURCE, _TARGET), default_model="scenes",
+        scenes_template="held-out scenes edited inside an inferred mask, beside the true edit region (mask IoU, pixels kept): a {steps}-step DDIM schedule, encoded and decoded over its first {encode_steps} (r = 0.8)",
         text_template='your image edited from the --from text to the --to text inside an inferred mask: a {steps}-step DDIM schedule, encoded and decoded over its first {encode_steps} (r = {r})',
     ),
     DemoSpec(
@@ -226,7 +231,7 @@ def run_demo(name: str, model=None, *, device="auto", seed: int = 0, steps: int 
         if model is None:
             from ..models import load_model
 
-            model = load_model("digits", device=device)
+            model = load_model(spec.default_model, device=device)
         else:
             model = model.to(device)
     t0 = time.perf_counter()

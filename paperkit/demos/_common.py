@@ -181,11 +181,14 @@ def classify(images: torch.Tensor) -> tuple[np.ndarray, np.ndarray] | None:
     return np.asarray(labels.cpu()), np.asarray(probs.float().cpu())
 
 
-def readings(images: torch.Tensor, targets: Sequence[int] | None) -> dict | None:
+def readings(images: torch.Tensor, targets: Sequence[int] | Sequence[str] | None) -> dict | None:
     """Classifier accuracy against ``targets`` and the mean probability of the target class (None when
-    there are no targets — a text-to-image model's samples — or no classifier)."""
+    there are no targets — a text-to-image model's samples — or no classifier). Targets that are
+    captions (the scene model's) are read by the scene world's attribute classifier."""
     if targets is None:
         return None
+    if targets and isinstance(list(targets)[0], str):
+        return scene_readings(images, list(targets))
     out = classify(images)
     if out is None:
         return None
@@ -196,15 +199,48 @@ def readings(images: torch.Tensor, targets: Sequence[int] | None) -> dict | None
             "confidence": float(conf.mean()), "target_probs": conf.tolist()}
 
 
+def scene_readings(images: torch.Tensor, captions: list[str]) -> dict | None:
+    """The scene classifier's readings of samples against their captions: accuracy = the share whose
+    objects (shape and colour) are the caption's; confidence = the mean probability of the caption's
+    objects. None when its weights are missing."""
+    from ..errors import UserError
+    from ..models.scenes.classifier import PAIRS, load_classifier, read_scenes
+    from ..scenes import parse_caption
+
+    try:
+        clf = load_classifier()
+    except UserError:
+        return None
+    x = images.detach().float().cpu().clamp(-1, 1)
+    found = read_scenes(clf, x)
+    with torch.inference_mode():
+        probs = torch.sigmoid(clf(x)[0])
+    conf = [float(np.mean([probs[i, PAIRS.index(o)].item() for o in parse_caption(c)["objects"]])) for i, c in enumerate(captions)]
+    hits = [r.matches(c, background=False) for r, c in zip(found, captions)]
+    return {"labels": [r.describe() for r in found], "accuracy": float(np.mean(hits)), "confidence": float(np.mean(conf)),
+            "target_probs": conf}
+
+
+#: The scene model's columns when no caption is given: one and two objects, every background pattern.
+SCENE_CAPTIONS = ("a red circle on a plain blue background", "a yellow star on a striped purple background",
+                  "a green triangle on a graded white background", "a white ring on a checked black background",
+                  "a blue square and an orange circle on a speckled green background")
+
+
 # -- subjects: what the columns of a sampling demo are -----------------------------------------------
 def subjects(model, prompts: Sequence[str] | None, classes: Sequence[int], device):
     """The columns of a sampling demo: (labels, cond, column title, classifier targets or None).
 
     - a text-to-image model: one column per prompt (``DEFAULT_PROMPTS`` when none), cond = its text
       embeddings, no classifier;
+    - the scene model: one column per caption (``SCENE_CAPTIONS`` when none), cond = its tokens,
+      scored by the scene world's attribute classifier;
     - the digits model: one column per class — the digits the prompts name ("3", "three") when
       given, else ``classes`` — cond = the labels, scored by the digits classifier.
     """
+    if getattr(model, "name", "") == "scenes":
+        prompts = [" ".join(str(p).split()) for p in (prompts or SCENE_CAPTIONS)]
+        return prompts, model.encode_prompt(prompts), "caption", prompts
     if getattr(model, "text_to_image", False):
         prompts = [str(p) for p in (prompts or DEFAULT_PROMPTS)]
         if not all(p.strip() for p in prompts):
@@ -218,7 +254,7 @@ def subjects(model, prompts: Sequence[str] | None, classes: Sequence[int], devic
 
 def subject_settings(cols: Sequence, targets) -> dict:
     """The columns for ``DemoResult.settings``: ``{"classes": …}`` for digits, ``{"prompts": …}`` for text."""
-    return {"classes": list(cols)} if targets is not None else {"prompts": list(cols)}
+    return {"classes": list(cols)} if targets is not None and not isinstance(targets[0], str) else {"prompts": list(cols)}
 
 
 def start_noise(model, batch: int, gen: torch.Generator, device) -> torch.Tensor:

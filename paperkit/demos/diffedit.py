@@ -7,7 +7,10 @@
 3. decode (``diffedit.step3``): DDIM-decode x_r under Q with classifier-free guidance (``cfg.6``),
    replacing the latent outside the mask at every step by the encoder's latent of that step.
 
-The digits model (default): held-out digits, each edited from its class R to a class Q (``pairs``);
+The scene model (``paperkit.demos.diffedit_scenes``, the default of ``paperkit run diffedit``):
+held-out scenes, each edit beside its true edit region, with the mask's IoU against it.
+
+The digits model: held-out digits, each edited from its class R to a class Q (``pairs``);
 ``source``/``target`` ("3", "eight") give one pair, ``images`` the user's own digits
 (``paperkit.demos.images``) with that pair. Digits settings, against the paper's Stable Diffusion
 ones: the same n, strength, r and steps; threshold 0.3 instead of 0.5, because on a 16×16 pixel map
@@ -53,6 +56,11 @@ _NEEDED = {"images": "images (the image files to edit)", "source": "source (--fr
 def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callback=None, cancel=None,
         pairs=PAIRS, which: int = 0, images: Sequence[str] | None = None, source: str | None = None,
         target: str | None = None, **overrides) -> DemoResult:
+    if getattr(model, "name", "") == "scenes":  # held-out scenes, scored against the true edit region
+        from .diffedit_scenes import run_scenes
+
+        return run_scenes(model, device=device, seed=seed, steps=steps, callback=callback, cancel=cancel,
+                          source=source, target=target, images=images, **overrides)
     text = bool(getattr(model, "text_to_image", False))
     unknown = set(overrides) - set(SETTINGS)
     if unknown:

@@ -416,3 +416,17 @@ def write_pngs(result, out_dir, scale: int | None = None) -> dict[str, Path]:
         path.write_bytes(figure_png(result, name, png_scale(result, name) if scale is None else scale))
         paths[name] = path
     return paths
+
+
+def write_files(result, out_dir) -> dict[str, Path]:
+    """Write ``result.files`` as plain PNGs ``out_dir/NAME.png`` at their own size (no labels, no scaling)."""
+    from PIL import Image
+
+    out = Path(out_dir).expanduser()
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, pixels in result.files.items():
+        path = out / f"{name}.png"
+        Image.fromarray(np.asarray(pixels, dtype=np.uint8)).save(path)
+        paths[name] = path
+    return paths

@@ -22,6 +22,7 @@ from .plans import sampling_steps
 from . import SEASON_PROMPTS
 from .result import DemoResult
 
+SCENE_ENDS = ("a red circle on a plain blue background", "a yellow star on a plain blue background")
 TEXT_FRAMES = 5  # 2 × 5 frames in one batch: Stable Diffusion at 512 px fits a consumer GPU in half precision
 
 
@@ -30,14 +31,17 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
         guidance: float | None = None) -> DemoResult:
     steps = sampling_steps(steps)
     text = bool(getattr(model, "text_to_image", False))
+    scenes = getattr(model, "name", "") == "scenes"
     if prompts is not None:
         if len(prompts) != 2:
             raise ValueError(f"interpolation takes exactly two prompts (from and to), got {len(prompts)}")
         source, target = (str(p) for p in prompts)
+    elif scenes:
+        source, target = SCENE_ENDS  # one scene, two captions that differ in every attribute of its object
     elif text:
         source, target = SEASON_PROMPTS  # the lesson's seasons: one scene in summer and in winter
-    frames = frames if frames is not None else (TEXT_FRAMES if text else 9)
-    guidance = guidance if guidance is not None else (7.5 if text else 3.0)
+    frames = frames if frames is not None else (TEXT_FRAMES if text and not scenes else 9)
+    guidance = guidance if guidance is not None else (7.5 if text and not scenes else 3.0)
     if frames < 2:
         raise ValueError(f"frames must be at least 2, got {frames}")
     if text:

@@ -62,6 +62,10 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
         px, labels = load_images(images, model)
         cond, captions = _conditioning(model, prompts, len(labels))
         subject = {"images": labels, "prompts": captions}
+    elif getattr(model, "name", "") == "scenes":
+        px, labels = _held_out_scenes(model, prompts)
+        cond = model.encode_prompt(labels)
+        subject = {"prompts": labels}
     elif text:
         raise UserError("inversion on a text-to-image model needs images to invert: give one or more image files")
     else:
@@ -86,7 +90,8 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
     baseline = _errors(x_rand, px, z_rand, x0, latent, steps=largest, std=1.0)
 
     result = DemoResult("inversion", settings={"seed": seed, "device": str(device), "steps": step_counts, **subject})
-    what = "image" if images else "digit"
+    scenes = not images and getattr(model, "name", "") == "scenes"
+    what = "image" if images else "scene" if scenes else "digit"
     x_T_col = "x_T ch 0–2 (normalised)" if latent else "encoded x_T"
     x_T_show = _latent_preview(latents[largest], px.shape[-1]) if latent else latents[largest]
     add_grid(result, "reconstruction", torch.stack([px.float(), x_T_show, *[recon[s] for s in step_counts], x_rand], 1),
@@ -113,9 +118,9 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
     best = rows[-1]
     if not latent:
         result.text = [
-            f"{len(labels)} {'images' if images else 'held-out digits'} inverted and decoded: MSE {best['mse']:.2e}, "
+            f"{len(labels)} {'images' if images else 'held-out scenes' if scenes else 'held-out digits'} inverted and decoded: MSE {best['mse']:.2e}, "
             f"max |error| {best['max |error|']:.3f} at {best['steps']} steps (pixels in [−1, 1])",
-            f"a random x_T decoded with the same {'conditioning' if images else 'labels'} lands at MSE "
+            f"a random x_T decoded with the same {'conditioning' if images or scenes else 'labels'} lands at MSE "
             f"{baseline['mse']:.3f}: the latent carries the image",
         ]
         return result
@@ -165,3 +170,13 @@ def _latent_preview(z: torch.Tensor, size: int) -> torch.Tensor:
     hi = z.amax(dim=(1, 2, 3), keepdim=True)
     z = (z - lo) / (hi - lo).clamp(min=1e-12) * 2 - 1
     return F.interpolate(z, size=(size, size), mode="nearest")
+
+
+def _held_out_scenes(model, prompts: Sequence[str] | None, count: int = 4) -> tuple[torch.Tensor, list[str]]:
+    """Rendered held-out scenes (never seen in training) and their captions, conditioned on them; with
+    ``prompts`` (captions), a seeded layout of each caption instead."""
+    from ..models.scenes.data import held_out_scenes, render_scenes, to_model_space
+    from ..models.scenes.layouts import scene_for_caption
+
+    scenes = [scene_for_caption(p) for p in prompts] if prompts else held_out_scenes(count, seed=21)
+    return to_model_space(render_scenes(scenes, model.resolution)), [s.caption for s in scenes]

@@ -33,7 +33,9 @@ class DemoResult:
     - ``tables``: a list of {"name", "title", "columns": [...], "rows": [{column: value}, ...]};
       a table with ``"volatile": True`` holds wall-clock numbers and differs from run to run;
     - ``text``: a few summary lines; ``metrics``: name → number (JSON-ready);
-    - ``settings``: seed, device, steps and the options used; ``timings``: wall-clock seconds.
+    - ``settings``: seed, device, steps and the options used; ``timings``: wall-clock seconds;
+    - ``files``: name → uint8 image written as-is, unlabelled, at its own size (``NAME.png``): the
+      per-item pictures a user takes elsewhere (DiffEdit's ``1-input``, ``1-mask`` …).
 
     Everything except ``timings`` and volatile tables is identical for the same seed on the same device.
     """
@@ -48,6 +50,7 @@ class DemoResult:
     settings: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     grids: dict[str, dict] = field(default_factory=dict)
+    files: dict[str, Any] = field(default_factory=dict)
 
     def title(self, name: str) -> str:
         """The image's one-line figure title: its grid's title, else its caption, else its name."""
@@ -89,6 +92,8 @@ class DemoResult:
             "demo": self.demo, "settings": _plain(self.settings), "text": list(self.text),
             "metrics": _plain(self.metrics), "tables": _plain(self.tables), "series": _plain(self.series),
             "images": images, "timings": _plain(self.timings),
+            "files": {name: {"shape": list(getattr(arr, "shape", ())), **({"path": image_paths[name]} if image_paths and name in image_paths else {})}
+                      for name, arr in self.files.items()},
         }
 
     def comparable(self) -> dict:
@@ -97,6 +102,7 @@ class DemoResult:
 
         return {
             "images": {k: np.asarray(v).tobytes() for k, v in self.images.items()},
+            "files": {k: np.asarray(v).tobytes() for k, v in self.files.items()},
             "shapes": {k: np.asarray(v).shape for k, v in self.images.items()},
             "grids": _plain(self.grids),
             "series": _plain({k: s for k, s in self.series.items() if not s.get("volatile")}),

@@ -5,6 +5,7 @@ A *model* there is anything with the protocol of ``paperkit.models.protocol`` (`
 
 - ``"digits"``: the project's own class-conditional model on scikit-learn's digits, whose weights
   ship in the package (``paperkit.models.digits``);
+- ``"scenes"``: the project's own caption-conditioned model of the scene world (``paperkit.models.scenes``);
 - a local diffusers Stable Diffusion folder, or a Hugging Face Hub id ("org/name") found in the
   local Hugging Face cache (downloaded when it is not there and the Hub is reachable):
   ``stable_diffusion.StableDiffusionModel``. ``resolve.resolve_model`` says which, without loading;
@@ -17,7 +18,7 @@ The submodules import torch (and, for Stable Diffusion, diffusers): they load on
 
 from __future__ import annotations
 
-MODELS = ("digits",)
+MODELS = ("digits", "scenes")
 
 
 def load_model(name: str = "digits", device="cpu", *, dtype=None, callback=None):
@@ -28,9 +29,16 @@ def load_model(name: str = "digits", device="cpu", *, dtype=None, callback=None)
     component as it is loaded (one step for the digits model). A name that names nothing usable is
     a ``paperkit.errors.UserError`` of one line.
     """
-    from .resolve import DIGITS, hub_cache_dir, resolve_model
+    from .resolve import DIGITS, SCENES, hub_cache_dir, resolve_model
 
     ref = resolve_model(name)
+    if ref.kind == SCENES:
+        from .scenes.model import load_scenes
+
+        model = load_scenes(device=device)
+        if callback is not None:
+            callback(1, 1, {"stage": "load", "component": "scenes"})
+        return model
     if ref.kind == DIGITS:
         from .digits.model import load_digits
 

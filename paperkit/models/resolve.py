@@ -3,6 +3,7 @@
 A name is one of (issue 13, "bring your own model"):
 
 - ``"digits"``: the built-in class-conditional digits model (``paperkit.models.digits``);
+- ``"scenes"``: the built-in caption-conditioned model of the scene world (``paperkit.models.scenes``);
 - a local diffusers Stable Diffusion folder (``model_index.json``, ``unet/``, ``vae/``,
   ``text_encoder/``, ``tokenizer/``, ``scheduler/``), as ``save_pretrained`` writes it;
 - a Hugging Face Hub id ``"org/name"``: the snapshot in the local Hugging Face cache
@@ -30,17 +31,19 @@ from pathlib import Path
 from ..errors import UserError
 
 DIGITS = "digits"
+SCENES = "scenes"
 #: The sub-folders a Stable Diffusion pipeline folder must have.
 REQUIRED_COMPONENTS = ("unet", "vae", "text_encoder", "tokenizer", "scheduler")
 #: Words that name the built-in model (what the app's picker shows, too).
 DIGITS_NAMES = ("digits", "digits (built-in)", "built-in", "builtin")
+SCENES_NAMES = ("scenes", "scene", "scenes (built-in)")
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}$")
 _TRUE = {"1", "on", "yes", "true"}
 
 
 @dataclass(frozen=True)
 class ModelRef:
-    """A model name, resolved: ``kind`` is "digits", "folder" (a local pipeline folder) or "hub".
+    """A model name, resolved: ``kind`` is "digits", "scenes", "folder" (a local pipeline folder) or "hub".
 
     For "folder" ``path`` is the folder; for "hub" it is the cached snapshot folder, or None when
     the repository is not cached and will be downloaded (``repo_id`` names it either way).
@@ -53,14 +56,20 @@ class ModelRef:
 
     @property
     def text_to_image(self) -> bool:
-        """A Stable Diffusion model (prompts, images) rather than the digits model."""
-        return self.kind != DIGITS
+        """A model that takes free-text prompts and images: Stable Diffusion, not a built-in model."""
+        return self.kind not in (DIGITS, SCENES)
+
+    @property
+    def builtin(self) -> bool:
+        return self.kind in (DIGITS, SCENES)
 
     def describe(self) -> str:
         """One line for summaries: "built-in digits model", "Stable Diffusion folder ~/models/sd15",
         "runwayml/stable-diffusion-v1-5 (Hugging Face cache)"."""
         if self.kind == DIGITS:
             return "built-in digits model"
+        if self.kind == SCENES:
+            return "built-in scene model"
         if self.kind == "folder":
             return f"Stable Diffusion folder {display_path(self.path)}"
         if self.path is not None:
@@ -81,12 +90,18 @@ def is_digits(name: str | None) -> bool:
     return (name or DIGITS).strip().lower() in DIGITS_NAMES
 
 
+def is_scenes(name: str | None) -> bool:
+    return (name or "").strip().lower() in SCENES_NAMES
+
+
 def canonical_model(name: str | None) -> str:
     """One spelling per model: "digits", a folder as its absolute path (a choice that outlives the
     current folder), a Hub id as typed."""
     name = (name or DIGITS).strip()
     if is_digits(name):
         return DIGITS
+    if is_scenes(name):
+        return SCENES
     folder = Path(name).expanduser()
     return str(folder.resolve()) if folder.is_dir() else name
 
@@ -178,9 +193,11 @@ def resolve_model(name: str | None) -> ModelRef:
     """What ``name`` names (see the module docstring); a UserError of one line when it names nothing usable."""
     text = (name or "").strip()
     if not text:
-        raise UserError('no model named: use "digits", a Stable Diffusion folder or a Hugging Face Hub id (org/name)')
+        raise UserError('no model named: use "digits", "scenes", a Stable Diffusion folder or a Hugging Face Hub id (org/name)')
     if is_digits(text):
         return ModelRef(DIGITS, DIGITS)
+    if is_scenes(text):
+        return ModelRef(SCENES, SCENES)
     path = Path(text).expanduser()
     if path.exists():
         check_pipeline_folder(path)
@@ -189,9 +206,9 @@ def resolve_model(name: str | None) -> ModelRef:
         return _resolve_hub(text)
     if _looks_like_path(text) or os.sep in text:
         raise UserError(f"model folder not found: {display_path(path)}")
-    close = difflib.get_close_matches(text.lower(), [DIGITS], n=1, cutoff=0.6)
+    close = difflib.get_close_matches(text.lower(), [DIGITS, SCENES], n=1, cutoff=0.6)
     hint = f'; did you mean "{close[0]}"?' if close else ""
-    raise UserError(f"unknown model {text!r}{hint} (a model is \"digits\", a Stable Diffusion folder "
+    raise UserError(f"unknown model {text!r}{hint} (a model is \"digits\", \"scenes\", a Stable Diffusion folder "
                     "or a Hugging Face Hub id such as runwayml/stable-diffusion-v1-5)")
 
 

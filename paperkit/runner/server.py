@@ -158,11 +158,11 @@ class Server:
         key = (name, str(device), dtype)
         if key in self.models:
             return self.models[key]
-        if name != "digits":
+        if name not in BUILTIN:
             from ..models.resolve import resolve_model
 
             resolve_model(name)  # a bad name fails here (one UserError line), before the loaded one is dropped
-            self.drop_models(lambda k: k[0] != "digits")
+            self.drop_models(lambda k: k[0] not in BUILTIN)
         label = model_label(name)
         self.send(("status", run_id, f"loading {label} on {device}…"))
 
@@ -197,12 +197,15 @@ class Server:
             torch.cuda.empty_cache()
 
 
+BUILTIN = ("digits", "scenes")  # the project's own models: small, kept loaded beside a Stable Diffusion
+
+
 def model_label(name: str) -> str:
     """How a status line names the model: "the digits model", "Stable Diffusion (NAME)"."""
     from pathlib import PurePath
 
-    if name == "digits":
-        return "the digits model"
+    if name in BUILTIN:
+        return f"the {name} model"
     short = PurePath(name.rstrip("/")).name or name
     return f"Stable Diffusion ({short})"
 
@@ -231,10 +234,13 @@ def _cancelled_inside(exc: BaseException) -> bool:
 
 
 def write_figures(result, out_dir: str) -> dict:
-    """The run's images as labelled PNGs in ``out_dir`` (the files ``paperkit run`` writes)."""
-    from ..demos.figure import write_pngs
+    """The run's images as labelled PNGs in ``out_dir``, and its plain per-item files (DiffEdit's
+    ``1-input.png`` …): the files ``paperkit run`` writes."""
+    from ..demos.figure import write_files, write_pngs
 
-    return write_pngs(result, out_dir)
+    paths = write_pngs(result, out_dir)
+    write_files(result, out_dir)
+    return paths
 
 
 def _plain(value) -> bool:

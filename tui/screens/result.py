@@ -70,7 +70,9 @@ def files_line(record: RunRecord) -> str:
     folder = record.folder
     if folder:
         names = ", ".join(p.rsplit("/", 1)[-1] for p in record.paths.values())
-        return f"files in {folder}/: {names}"
+        extra = len(getattr(record.result, "files", None) or {})
+        more = f" and {extra} plain PNGs at the model's resolution (1-input.png, 1-mask.png …)" if extra else ""
+        return f"files in {folder}/: {names}{more}"
     return "files: " + ", ".join(record.paths.values())
 
 

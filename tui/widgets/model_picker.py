@@ -24,15 +24,19 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Select, Static
 
-from paperkit.models.resolve import is_digits
+from paperkit.models.resolve import is_digits, is_scenes
 
 from .completing_input import CompletingInput, describe
 
 DIGITS = "digits"
+SCENES = "scenes"
+BUILTIN = (DIGITS, SCENES)
 SD = "sd"  # the Select's value for "a Stable Diffusion folder or Hub id"
-KINDS = (("digits (built-in)", DIGITS), ("Stable Diffusion", SD))
+KINDS = (("scenes (built-in)", SCENES), ("digits (built-in)", DIGITS), ("Stable Diffusion", SD))
 DIGITS_ABOUT = ("digits (built-in): the project's class-conditional model of scikit-learn's 8×8 digits — "
                 "ships with paperkit, seconds on a CPU")
+SCENES_ABOUT = ("scenes (built-in): the project's caption-conditioned model of its own 32×32 scenes "
+                "(\"a red circle on a striped blue background\") — ships with paperkit, seconds on a CPU")
 ASK = "type a Stable Diffusion folder (Tab completes) or a Hugging Face Hub id (org/name)"
 
 
@@ -71,6 +75,8 @@ def describe_model(text: str) -> tuple[str, bool]:
         return f"✗ {exc}", False
     if ref.kind == DIGITS:
         return DIGITS_ABOUT, True
+    if ref.kind == SCENES:
+        return SCENES_ABOUT, True
     if ref.kind == "folder":
         return f"folder: {folder_details(ref.path)}; float16 on CUDA, float32 elsewhere", True
     if ref.path is not None:
@@ -79,7 +85,7 @@ def describe_model(text: str) -> tuple[str, bool]:
 
 
 class ModelPicker(Vertical):
-    """Digits or Stable Diffusion (a folder or a cached Hub id), with a line describing the choice."""
+    """Scenes, digits or Stable Diffusion (a folder or a cached Hub id), with a line describing the choice."""
 
     DEFAULT_CSS = """
     ModelPicker { height: auto; }
@@ -106,14 +112,14 @@ class ModelPicker(Vertical):
     def __init__(self, model: str = DIGITS, sd_model: str = "", **kwargs):
         """``model``: the remembered choice; ``sd_model``: the last Stable Diffusion one typed."""
         super().__init__(**kwargs)
-        self._kind = DIGITS if is_digits(model) else SD
-        self._sd_text = sd_model if is_digits(model) else model
+        self._kind = DIGITS if is_digits(model) else SCENES if is_scenes(model) else SD
+        self._sd_text = sd_model if self._kind in BUILTIN else model
         self.problem: str | None = None  # why the model typed cannot be used (one line), or None
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="model-row"):
             kind = Select(KINDS, value=self._kind, allow_blank=False, id="model-kind")
-            kind.tooltip = "The model the demo runs on: the built-in digits model or a Stable Diffusion"
+            kind.tooltip = "The model the demo runs on: a built-in model (scenes, digits) or a Stable Diffusion"
             yield kind
             path = CompletingInput(self._sd_text, placeholder="Stable Diffusion folder or Hub id", id="model-path",
                                    classes="" if self._kind == SD else "-hidden", what="folder")
@@ -131,9 +137,9 @@ class ModelPicker(Vertical):
 
     @property
     def model(self) -> str:
-        """"digits", or the folder / Hub id typed ("" while none is)."""
-        if self._kind == DIGITS:
-            return DIGITS
+        """"scenes", "digits", or the folder / Hub id typed ("" while none is)."""
+        if self._kind in BUILTIN:
+            return self._kind
         return self.query_one("#model-path", Input).value.strip()
 
     @property
@@ -143,15 +149,15 @@ class ModelPicker(Vertical):
 
     def label(self) -> str:
         """A short name for summaries: "the digits model", "Stable Diffusion (tiny-sd)"."""
-        if self._kind == DIGITS:
-            return "the digits model"
+        if self._kind in BUILTIN:
+            return f"the {self._kind} model"
         name = Path(self.model.rstrip("/")).name or self.model
         return f"Stable Diffusion ({name})" if name else "Stable Diffusion"
 
     def choose(self, model: str) -> None:
         """Pick ``model`` ("digits" or a folder / Hub id) as if the user had."""
-        if is_digits(model):
-            self.query_one("#model-kind", Select).value = DIGITS
+        if is_digits(model) or is_scenes(model):
+            self.query_one("#model-kind", Select).value = DIGITS if is_digits(model) else SCENES
         else:
             self.query_one("#model-path", Input).value = model
             self.query_one("#model-kind", Select).value = SD
@@ -160,7 +166,7 @@ class ModelPicker(Vertical):
     @on(Select.Changed, "#model-kind")
     def _on_kind(self, event: Select.Changed) -> None:
         event.stop()
-        kind = event.value if event.value in (DIGITS, SD) else DIGITS
+        kind = event.value if event.value in (*BUILTIN, SD) else DIGITS
         if kind == self._kind:  # Select reports its initial value too
             return
         self._kind = kind
@@ -189,7 +195,7 @@ class ModelPicker(Vertical):
     def check(self) -> bool:
         """Show what the choice is; whether it is usable (``problem`` says why not)."""
         if self._kind == SD and not self.model:
-            self.problem = "pick a model: type a Stable Diffusion folder or a Hub id (or choose digits)"
+            self.problem = "pick a model: type a Stable Diffusion folder or a Hub id (or choose scenes or digits)"
             self._show(ASK, bad=False)
             return False
         line, ok = describe_model(self.model)

@@ -39,7 +39,7 @@ from .demo_options import DemoOptions
 from .model_picker import ModelPicker
 from .run_progress import RunProgress
 
-from paperkit.models.resolve import canonical_model, is_digits  # plain Python, no torch
+from paperkit.models.resolve import canonical_model, is_digits, is_scenes  # plain Python, no torch
 from paperkit.runner.failures import describe_failure as describe_error  # plain Python, no torch
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")  # paperkit.device.DEVICES (that module imports nothing heavy
@@ -62,10 +62,10 @@ def quick_steps(spec) -> int | None:
     return min(spec.default_steps, QUICK_STEPS.get(spec.name, max(5, spec.default_steps // 5)))
 
 
-def describe_spec(spec, steps: int | None, text_to_image: bool = False) -> str:
+def describe_spec(spec, steps: int | None, text_to_image: bool = False, scenes: bool = False) -> str:
     """What the demo will do at ``steps`` (None: its default), in the registry's words, on the digits
     model or a text-to-image one."""
-    return spec.describe(steps, text_to_image)
+    return spec.describe(steps, text_to_image, scenes)
 
 
 def output_dir(demo: str) -> Path:
@@ -178,7 +178,7 @@ class RunPanel(Vertical):
             yield picker
             remembered = settings["demo_inputs"].get(spec.name)
             options = DemoOptions(spec, remembered if isinstance(remembered, dict) else None, id="demo-options")
-            options.set_class(is_digits(settings["model"]) or not spec.inputs, "-hidden")
+            options.set_class(is_digits(settings["model"]) or is_scenes(settings["model"]) or not spec.inputs, "-hidden")
             yield options
         with Horizontal(classes="run-controls"):
             run = Button("▶ Run", id="run-button", variant="primary")
@@ -208,11 +208,12 @@ class RunPanel(Vertical):
         if not spec.needs_model:
             return f"{spec.title} — {describe_spec(spec, steps)}"
         pickers = self.query("#model-picker") if self.is_mounted else ()
+        remembered = self._remembered()["model"]
         label = pickers.first(ModelPicker).label() if pickers else (
-            "the digits model" if is_digits(self._remembered()["model"]) else "Stable Diffusion")
-        digits = label == "the digits model"
-        about = f"{spec.title} — {describe_spec(spec, steps, text_to_image=not digits)}"
-        return about + (" (on the digits model)" if digits else f" — on {label}")
+            "the digits model" if is_digits(remembered) else "the scenes model" if is_scenes(remembered) else "Stable Diffusion")
+        digits, scenes = label == "the digits model", label == "the scenes model"
+        about = f"{spec.title} — {describe_spec(spec, steps, text_to_image=not digits and not scenes, scenes=scenes)}"
+        return about + (f" ({'on ' + label})" if digits or scenes else f" — on {label}")
 
     def _remembered(self) -> dict:
         """The settings the panel starts from (read once): the model and each demo's fields."""
@@ -229,17 +230,19 @@ class RunPanel(Vertical):
 
     @property
     def model(self) -> str:
-        """What a run asks for: "digits", or the Stable Diffusion folder (absolute) / Hub id picked
+        """What a run asks for: "scenes", "digits", or the Stable Diffusion folder (absolute) / Hub id picked
         ("" while none is typed)."""
         picker = self._picker()
-        if picker is None or not picker.text_to_image:
+        if picker is None:
             return "digits"
+        if not picker.text_to_image:
+            return picker.model  # a built-in model: "scenes" or "digits"
         return canonical_model(picker.model) if picker.model else ""
 
     def _options(self) -> tuple[dict, str | None]:
         """(the demo's options, or the one line saying why the run cannot start)."""
         model = self.model
-        if model == "digits":
+        if model in ("digits", "scenes"):  # the built-in models: the demos' own defaults (held-out data, captions)
             return {}, None
         picker = self._picker()
         picker.check()  # the folder may have changed since it was typed
@@ -395,7 +398,7 @@ class RunPanel(Vertical):
 
         # remembered as soon as it is usable (a half-typed path is not); the fields when the demo runs
         if not event.text_to_image:
-            settings.update(model="digits")
+            settings.update(model=event.model)  # a built-in model
         elif event.model and event.usable:
             settings.update(model=canonical_model(event.model), sd_model=canonical_model(event.model))
 
