@@ -8,10 +8,10 @@ The world renders both captions at one layout, so the pixels an edit should touc
 edit's mask IoU with them, the share of pixels kept outside the mask, and whether the attribute
 classifier reads the edited scene as Q go into the table and ``--json``.
 
-Settings (``DIFFEDIT_DEFAULTS``): the paper's n = 10 and strength 0.5; threshold 0.3 and r = 0.8
-rather than 0.5 and 0.5, because on this world they serve better — over 12 held-out edits with the
-shipped model, threshold 0.5 gave a mean IoU of 0.43 and 0.3 gave 0.52, and r = 0.5 turned no edit
-into its query where r = 0.8 did (the model card has the sweep). Guidance 3 is the scene model's default.
+Settings (``DIFFEDIT_DEFAULTS``): the paper's n = 10, strength 0.5 and guidance 7.5; threshold 0.3
+and r = 0.8 rather than 0.5 and 0.5, because on this world they serve better — over 12 held-out edits
+with the shipped model, threshold 0.5 gave a mean IoU of 0.43 and 0.3 gave 0.52, and r = 0.5 turned
+17 % of the edits into their query where r = 0.8 turned 42 % (MODEL_CARD_SCENES.md has the sweep).
 
 Files (``result.files``, written by ``paperkit run diffedit --out DIR``): for each edit i from 1,
 ``i-input.png``, ``i-mask.png`` (inferred mask, white = edit), ``i-truth.png`` (true edit region,
