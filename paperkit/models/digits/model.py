@@ -12,21 +12,19 @@ from pathlib import Path
 
 import torch
 
-from ...diffusion.noise_schedule import NoiseSchedule
 from ...errors import UserError
+from ..pixel_model import PixelModel, load_model_file, save_model_file
 from ..unet import DigitsUNet, UNetConfig
 
 NAMES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 WEIGHTS = Path(__file__).resolve().parent.parent / "weights" / "digits.pt"
 
 
-class DigitsModel:
+class DigitsModel(PixelModel):
     """The class-conditional ε-prediction model: pixels in [−1, 1], shape (B, 1, 16, 16)."""
 
     def __init__(self, net: DigitsUNet, alpha_bars: torch.Tensor, meta: dict | None = None):
-        self.net = net.eval()
-        self.alpha_bars = alpha_bars.to(torch.float64).cpu()
-        self.meta = dict(meta or {})
+        super().__init__(net, alpha_bars, meta)
         cfg = net.config
         self.image_size = cfg.image_size
         self.channels = cfg.channels
@@ -71,47 +69,9 @@ class DigitsModel:
     name = "digits"
     text_to_image = False  # prompts name a class: "3", "three"
 
-    @property
-    def schedule(self) -> NoiseSchedule:
-        """Its training ᾱ on DDIM's leading grid, offset 0, ᾱ = 1 after the last step."""
-        return NoiseSchedule(self.alpha_bars)
-
-    @property
-    def resolution(self) -> int:
-        return self.image_size
-
-    @property
-    def dtype(self) -> torch.dtype:
-        return torch.float32
-
-    def latent_shape(self, batch: int) -> tuple[int, ...]:
-        """The shape of x_T for ``batch`` samples: pixels, (B, 1, 16, 16)."""
-        return (int(batch), self.channels, self.image_size, self.image_size)
-
     def prompt_embedding(self, prompts) -> torch.Tensor:
         """Prompts → their class embeddings (B, D), what prompt interpolation blends."""
         return self.embed(self.encode_prompt(list(prompts)))
-
-    def to_pixels(self, x: torch.Tensor) -> torch.Tensor:
-        """Samples are pixels already: (B, 1, 16, 16) in [−1, 1], not clipped."""
-        return x
-
-    def from_pixels(self, pixels: torch.Tensor) -> torch.Tensor:
-        """Pixels in [−1, 1], (B, 1, 16, 16): the model's own space."""
-        return pixels.to(self.device)
-
-    # -- housekeeping ----------------------------------------------------------------------------
-    def to(self, device) -> "DigitsModel":
-        self.net.to(device)
-        return self
-
-    @property
-    def device(self) -> torch.device:
-        return next(self.net.parameters()).device
-
-    def __repr__(self) -> str:
-        params = sum(p.numel() for p in self.net.parameters())
-        return f"DigitsModel({self.image_size}×{self.image_size}, {params / 1e6:.2f} M params, T={len(self.alpha_bars)}, {self.device})"
 
 
 def parse_digit(prompt) -> int:
@@ -132,23 +92,11 @@ def parse_digit(prompt) -> int:
 
 def save_weights(model: DigitsModel, path: Path = WEIGHTS, meta: dict | None = None) -> Path:
     """Write the weights as float16 with the config, schedule and metadata (the model card's numbers)."""
-    state = {k: v.detach().to("cpu", torch.float16) if v.is_floating_point() else v.cpu() for k, v in model.net.state_dict().items()}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    torch.save({"config": model.net.config.to_dict(), "state_dict": state, "alpha_bars": model.alpha_bars,
-                "meta": meta if meta is not None else model.meta}, tmp)
-    tmp.replace(path)
-    return path
+    return save_model_file(model, path, meta)
 
 
 def load_digits(path: Path = WEIGHTS, device="cpu") -> DigitsModel:
     """The shipped model (float32 at run time)."""
-    if not path.is_file():
-        raise UserError(f"the digits model's weights are missing ({path}); train them with `paperkit train digits`")
-    try:
-        blob = torch.load(path, map_location="cpu", weights_only=True)
-        net = DigitsUNet(UNetConfig.from_dict(blob["config"]))
-        net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in blob["state_dict"].items()})
-    except Exception as exc:  # a truncated or foreign file
-        raise UserError(f"cannot load the digits model from {path}: {exc}") from exc
+    net, blob = load_model_file(path, lambda config: DigitsUNet(UNetConfig.from_dict(config)), "digits model",
+                                "paperkit train digits")
     return DigitsModel(net, blob["alpha_bars"], blob.get("meta")).to(device)

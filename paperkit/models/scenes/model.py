@@ -12,8 +12,7 @@ from pathlib import Path
 
 import torch
 
-from ...diffusion.noise_schedule import NoiseSchedule
-from ...errors import UserError
+from ..pixel_model import PixelModel, load_model_file, save_model_file
 from .net import SceneNet, SceneNetConfig
 from .tokens import NULL_TOKENS, caption_tokens
 
@@ -21,7 +20,7 @@ WEIGHTS = Path(__file__).resolve().parent.parent / "weights" / "scenes.pt"
 DEFAULT_GUIDANCE = 3.0
 
 
-class SceneModel:
+class SceneModel(PixelModel):
     """The caption-conditioned ε-prediction model of the scene world: (B, 3, 32, 32) pixels."""
 
     name = "scenes"
@@ -29,9 +28,7 @@ class SceneModel:
     text_to_image = True  # prompts are captions of the world
 
     def __init__(self, net: SceneNet, alpha_bars: torch.Tensor, meta: dict | None = None):
-        self.net = net.eval()
-        self.alpha_bars = alpha_bars.to(torch.float64).cpu()
-        self.meta = dict(meta or {})
+        super().__init__(net, alpha_bars, meta)
         self.image_size = net.config.unet.image_size
 
     @torch.inference_mode()
@@ -71,62 +68,14 @@ class SceneModel:
         tokens = torch.as_tensor(tokens, device=self.device)
         return self.net.embed(tokens.reshape(-1, tokens.shape[-1]))
 
-    @property
-    def schedule(self) -> NoiseSchedule:
-        """Its training ᾱ (DDPM's linear β, T = 1000) on DDIM's leading grid, ᾱ = 1 after the last step."""
-        return NoiseSchedule(self.alpha_bars)
-
-    @property
-    def resolution(self) -> int:
-        return self.image_size
-
-    @property
-    def dtype(self) -> torch.dtype:
-        return torch.float32
-
-    def latent_shape(self, batch: int) -> tuple[int, ...]:
-        return (int(batch), 3, self.image_size, self.image_size)
-
-    def to_pixels(self, x: torch.Tensor) -> torch.Tensor:
-        """Samples are pixels already: (B, 3, 32, 32) in [−1, 1], not clipped."""
-        return x
-
-    def from_pixels(self, pixels: torch.Tensor) -> torch.Tensor:
-        return pixels.to(self.device)
-
-    def to(self, device) -> "SceneModel":
-        self.net.to(device)
-        return self
-
-    @property
-    def device(self) -> torch.device:
-        return next(self.net.parameters()).device
-
-    def __repr__(self) -> str:
-        params = sum(p.numel() for p in self.net.parameters())
-        return f"SceneModel({self.image_size}×{self.image_size} RGB, {params / 1e6:.2f} M params, T={len(self.alpha_bars)}, {self.device})"
-
 
 def save_weights(model: SceneModel, path: Path = WEIGHTS, meta: dict | None = None) -> Path:
     """The weights as float16 with the config, schedule and metadata (the model card's numbers)."""
-    state = {k: v.detach().to("cpu", torch.float16) if v.is_floating_point() else v.cpu() for k, v in model.net.state_dict().items()}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save({"config": model.net.config.to_dict(), "state_dict": state, "alpha_bars": model.alpha_bars,
-                "meta": meta if meta is not None else model.meta}, tmp)
-    tmp.replace(path)
-    return path
+    return save_model_file(model, path, meta)
 
 
 def load_scenes(path: Path = WEIGHTS, device="cpu") -> SceneModel:
     """The shipped scene model (float32 at run time), or one UserError saying what is wrong."""
-    path = Path(path)
-    if not path.is_file():
-        raise UserError(f"the scene model's weights are missing ({path}); train them with `paperkit train scenes`")
-    try:
-        blob = torch.load(path, map_location="cpu", weights_only=True)
-        net = SceneNet(SceneNetConfig.from_dict(blob["config"]))
-        net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in blob["state_dict"].items()})
-    except Exception as exc:  # a truncated or foreign file
-        raise UserError(f"cannot load the scene model from {path}: {exc}") from exc
+    net, blob = load_model_file(path, lambda config: SceneNet(SceneNetConfig.from_dict(config)), "scene model",
+                                "paperkit train scenes")
     return SceneModel(net, blob["alpha_bars"], blob.get("meta")).to(device)
