@@ -57,7 +57,8 @@ def test_list_describes_the_demos_at_the_steps_given(capsys):
     assert "10 strided ancestral steps (t = 900, 800, …, 0" in out and "10 DDIM steps each" in out
     code, out, _ = run(capsys, "run", "--list", "--steps", "20", "--json")
     described = {d["name"]: d["description"] for d in json.loads(out)}
-    assert described == {name: spec.describe(20) for name, spec in DEMOS.items()}
+    assert described == {name: spec.describe(20, scenes=spec.default_model == "scenes") for name, spec in DEMOS.items()}
+    assert described["diffedit"].startswith("held-out scenes")  # its default model is the scene model
     assert "a 20-step DDIM schedule, encoded and decoded over its first 16" in described["diffedit"]
     code, _, err = run(capsys, "run", "--list", "--steps", "0")
     assert code == 2 and "--steps must be between 1 and 1000" in err

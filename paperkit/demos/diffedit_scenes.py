@@ -12,6 +12,9 @@ Settings (``DIFFEDIT_DEFAULTS``): the paper's n = 10, strength 0.5 and guidance 
 and r = 0.8 rather than 0.5 and 0.5, because on this world they serve better — over 12 held-out edits
 with the shipped model, threshold 0.5 gave a mean IoU of 0.43 and 0.3 gave 0.52, and r = 0.5 turned
 17 % of the edits into their query where r = 0.8 turned 42 % (MODEL_CARD_SCENES.md has the sweep).
+The result's settings name both: ``paper`` (``PAPER_SETTINGS``) and ``not_the_papers`` (the keys used
+otherwise). Progress is one counter, 1 + 2·int(steps · r) ticks: the mask, each encoding step, each
+decoding step; cancel stops between any two.
 
 Files (``result.files``, written by ``paperkit run diffedit --out DIR``): for each edit i from 1,
 ``i-input.png``, ``i-mask.png`` (inferred mask, white = edit), ``i-truth.png`` (true edit region,
@@ -24,10 +27,13 @@ import numpy as np
 import torch
 
 from ..errors import UserError
-from ._common import add_grid
+from ._common import Progress, add_grid
 from .result import DemoResult
 
 EDITS = 6
+#: The paper's values (§3–4: n = 10 noise draws at 50 % strength, threshold 0.5, r = 0.5, guidance 7.5),
+#: named in each result's settings beside the ones used (``not_the_papers``).
+PAPER_SETTINGS = {"n": 10, "strength": 0.5, "threshold": 0.5, "encode_ratio": 0.5, "guidance": 7.5}
 
 
 def run_scenes(model, *, device, seed: int, steps: int | None, callback=None, cancel=None, source: str | None = None,
@@ -47,13 +53,17 @@ def run_scenes(model, *, device, seed: int, steps: int | None, callback=None, ca
         classifier = load_classifier()
     except UserError:
         classifier = None
-    outcomes = run_edits(model, edits, seed=seed, classifier=classifier, callback=callback, cancel=cancel, **opts)
+    progress = _progress(opts, callback, cancel)
+    outcomes = run_edits(model, edits, seed=seed, classifier=classifier, callback=progress, cancel=cancel, **opts)
     stats = summary(outcomes)
 
     result = DemoResult("diffedit", settings={"seed": seed, "device": str(device), "model": "scenes", **opts,
+                                              "paper": dict(PAPER_SETTINGS),
+                                              "not_the_papers": [k for k, v in PAPER_SETTINGS.items() if opts[k] != v],
                                               "edits": [{"from": e.source, "to": e.target} for e in edits]})
     labels = [o.edit.label for o in outcomes]
-    _figure(result, outcomes, labels, opts)
+    what = "the scene --from describes" if source or target else "held-out scenes"
+    _figure(result, outcomes, labels, opts, what)
     rows = []
     for i, o in enumerate(outcomes, 1):
         rows.append({"#": i, "edit": o.edit.label, "mask IoU": round(o.iou, 3), "kept outside": round(o.kept, 4),
@@ -64,7 +74,7 @@ def run_scenes(model, *, device, seed: int, steps: int | None, callback=None, ca
         result.files[f"{i}-mask"] = (o.mask * 255).astype(np.uint8)
         result.files[f"{i}-truth"] = (o.truth * 255).astype(np.uint8)
         result.files[f"{i}-edit"] = o.edited
-    result.tables.append({"name": "edits", "title": f"DiffEdit on held-out scenes: n = {opts['n']}, strength {opts['strength']:g}, "
+    result.tables.append({"name": "edits", "title": f"DiffEdit on {what}: n = {opts['n']}, strength {opts['strength']:g}, "
                           f"threshold {opts['threshold']:g}, r = {opts['encode_ratio']:g}, guidance {opts['guidance']:g}",
                           "columns": list(rows[0]), "rows": rows})
     result.metrics.update({"mean_iou": stats["mean_iou"], "unchanged_outside_mask": stats["min_kept"]})
@@ -77,7 +87,23 @@ def run_scenes(model, *, device, seed: int, steps: int | None, callback=None, ca
     return result
 
 
-def _figure(result: DemoResult, outcomes, labels: list[str], opts: dict) -> None:
+def _progress(opts: dict, callback, cancel):
+    """One counter over the run, 1 + 2·int(steps · r) ticks as in the digits' DiffEdit: the mask
+    (``diffedit.step1``, ticked when the encoding's first step reports, since it ends there), then each
+    encoding step (``diffedit.step2``) and each decoding step (``diffedit.step3``); cancel is honoured
+    at every tick. ``run_edits`` reports encode and decode each from 1, which would restart a bar."""
+    n_enc = int(opts["steps"] * opts["encode_ratio"])
+    counter = Progress("diffedit", 1 + 2 * n_enc, callback, cancel)
+
+    def forward(step: int, total: int, info: dict) -> None:
+        if counter.done == 0:
+            counter.tick(stage="mask")
+        counter.tick(**info)
+
+    return forward
+
+
+def _figure(result: DemoResult, outcomes, labels: list[str], opts: dict, what: str) -> None:
     def px(a: np.ndarray) -> torch.Tensor:
         t = torch.from_numpy(np.ascontiguousarray(a)).float() / 127.5 - 1
         return t.permute(2, 0, 1) if t.ndim == 3 else t.expand(3, *t.shape)
@@ -89,7 +115,7 @@ def _figure(result: DemoResult, outcomes, labels: list[str], opts: dict) -> None
                           px(np.abs(o.edited.astype(int) - o.input.astype(int)).astype(np.uint8))]) for o in outcomes]
     add_grid(result, "edits", torch.stack(tiles), rows=labels, row_title="R → Q",
              cols=["input", "true region", "inferred mask", "edit", "|edit − input|"],
-             title=f"DiffEdit on held-out scenes: inferred mask beside the true edit region (r = {opts['encode_ratio']:g})",
+             title=f"DiffEdit on {what}: inferred mask beside the true edit region (r = {opts['encode_ratio']:g})",
              caption="rows: " + "; ".join(labels) + "; columns: input, true edit region, inferred mask M, edit, what changed")
 
 
