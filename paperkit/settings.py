@@ -1,7 +1,7 @@
 """Settings remembered between sessions: a small JSON file in the user config directory.
 
 The app keeps what a user chose in the run panel (issue 13, "bring your own model"): the model
-("digits" or a Stable Diffusion folder / Hub id), the last Stable Diffusion one typed, and the
+("scenes", "digits" or a Stable Diffusion folder / Hub id), the last Stable Diffusion one typed, and the
 prompts and image paths given to each demo. The file is ``settings.json`` under
 ``platformdirs.user_config_dir("paperkit")`` (``PAPERKIT_CONFIG_DIR`` overrides the folder, as the
 tests do). It is written atomically — a temporary file in the same folder, then ``os.replace`` — so
@@ -19,8 +19,8 @@ from typing import Any
 
 FILENAME = "settings.json"
 DEFAULTS: dict[str, Any] = {
-    "model": "digits",      # what the run panel runs demos on: "digits", a folder or a Hub id
-    "sd_model": "",         # the last Stable Diffusion folder / Hub id typed (kept when digits is picked)
+    "model": "scenes",      # what the run panel runs demos on: "scenes" (built in), "digits", a folder or a Hub id
+    "sd_model": "",         # the last Stable Diffusion folder / Hub id typed (kept when a built-in model is picked)
     "demo_inputs": {},      # demo name → {option: value}: prompts, image paths, from/to texts
 }
 

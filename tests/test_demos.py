@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import torch
 
-from demo_fixtures import TEST_STEPS, NaNModel, demo_result, digits_model, weights_exist
+from demo_fixtures import TEST_STEPS, NaNModel, demo_result, digits_model, on_digits, weights_exist
 from paperkit.demos import DEMOS, DemoResult, NonFiniteError, get_spec, run_demo
 from paperkit.errors import UserError
 from paperkit.progress import Cancelled
@@ -140,7 +140,8 @@ def test_ddpm_reads_as_the_classes_asked():
 
 def test_ddim_settings_and_consistency():
     r = result("ddim")
-    assert set(r.images) == {"steps10_eta0", "steps10_eta1", "steps20_eta0", "steps20_eta1"}
+    assert set(r.images) == {"samples"}  # one figure: a row per setting
+    assert r.grids["samples"]["rows"] == ["10 steps, η = 0", "10 steps, η = 1", "20 steps, η = 0", "20 steps, η = 1"]
     assert r.metrics["mse_vs_ref.steps20_eta0"] == 0.0
     assert r.table("timings")["volatile"] and len(r.table("timings")["rows"]) == 4
     if weights_exist():  # deterministic DDIM keeps 10 steps closer to 20 than η = 1 does
@@ -231,7 +232,7 @@ def test_diffedit_edits_read_as_the_query():
 
 @pytest.mark.parametrize("name", list(DEMOS))
 def test_same_seed_same_result(name):
-    again = run_demo(name, digits_model(), device="cpu", seed=0, steps=TEST_STEPS[name])
+    again = run_demo(name, digits_model(), device="cpu", seed=0, steps=TEST_STEPS[name], **on_digits(name))
     assert again.comparable() == result(name).comparable()
 
 

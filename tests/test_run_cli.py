@@ -57,7 +57,7 @@ def test_list_describes_the_demos_at_the_steps_given(capsys):
     assert "10 strided ancestral steps (t = 900, 800, …, 0" in out and "10 DDIM steps each" in out
     code, out, _ = run(capsys, "run", "--list", "--steps", "20", "--json")
     described = {d["name"]: d["description"] for d in json.loads(out)}
-    assert described == {name: spec.describe(20, scenes=spec.default_model == "scenes") for name, spec in DEMOS.items()}
+    assert described == {name: spec.describe(20) for name, spec in DEMOS.items()}  # on each demo's default model
     assert described["diffedit"].startswith("held-out scenes")  # its default model is the scene model
     assert "a 20-step DDIM schedule, encoded and decoded over its first 16" in described["diffedit"]
     code, _, err = run(capsys, "run", "--list", "--steps", "0")
@@ -65,7 +65,7 @@ def test_list_describes_the_demos_at_the_steps_given(capsys):
 
 
 def test_run_writes_pngs_and_json(capsys, tmp_path):
-    code, out, err = run(capsys, "run", "ddim", "--steps", "4", "--device", "cpu", "--seed", "3",
+    code, out, err = run(capsys, "run", "ddim", "--model", "digits", "--steps", "4", "--device", "cpu", "--seed", "3",
                          "--out", str(tmp_path / "d"), "--json")
     assert code == 0
     record = json.loads(out)
@@ -73,18 +73,19 @@ def test_run_writes_pngs_and_json(capsys, tmp_path):
     assert record["description"] == "DDIM at 4 steps with η = 0 and η = 1 from the same noise, timed"
     assert record["settings"]["seed"] == 3 and record["settings"]["device"] == "cpu"
     assert {t["name"] for t in record["tables"]} == {"samples", "timings"}
-    assert set(record["images"]) == {"steps4_eta0", "steps4_eta1"}
+    assert set(record["images"]) == {"samples"} and record["model"] == "built-in digits model, float32 on cpu"
     for name, entry in record["images"].items():
         path = Path(entry["path"])
         assert path.parent == tmp_path / "d" and path.name == f"{name}.png"
         assert entry["grid"]["cols"] == [str(d) for d in range(10)] and entry["grid"]["col_title"] == "digit"
-        assert entry["title"].startswith("DDIM samples x_0: 4 steps, η = ")
+        assert entry["title"] == "DDIM samples x_0 from one x_T per digit: steps and η by row"
+        assert entry["grid"]["rows"] == ["4 steps, η = 0", "4 steps, η = 1"]
         with Image.open(path) as img:  # the labelled figure: the tiles ×4 plus room for the labels
             width, height = img.size
             tiles = np.asarray(img.convert("L"))
         assert width > entry["shape"][1] * run_cmd.PNG_SCALE and height > entry["shape"][0] * run_cmd.PNG_SCALE + 40
         assert (tiles[:40] != tiles[0, 0]).any()  # the title is drawn at the top
-    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["steps4_eta0.png", "steps4_eta1.png"]
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["samples.png"]
     assert "ddim" in err  # progress on stderr
 
 
@@ -92,8 +93,8 @@ def test_text_summary_and_same_seed_same_pngs(capsys, tmp_path):
     code, out, _ = run(capsys, "run", "forward", "--device", "cpu", "--out", str(tmp_path / "a"))
     assert code == 0
     assert "forward — Forward process" in out and "corr(x_t, x_0)" in out and str(tmp_path / "a" / "strip.png") in out
-    assert "real digits noised from x_0 to x_T" in out  # what ran
-    assert f"{tmp_path / 'a' / 'strip.png'}  — q(x_t | x_0): each held-out digit noised" in out  # each file with its title
+    assert "held-out scenes noised from x_0 to x_T" in out  # what ran
+    assert f"{tmp_path / 'a' / 'strip.png'}  — q(x_t | x_0): each held-out scene noised" in out  # each file with its title
     code, _, _ = run(capsys, "run", "forward", "--device", "cpu", "--out", str(tmp_path / "b"))
     assert (tmp_path / "a" / "strip.png").read_bytes() == (tmp_path / "b" / "strip.png").read_bytes()
 

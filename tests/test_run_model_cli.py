@@ -106,8 +106,7 @@ def test_text_summary_names_the_model_and_every_png(tiny_folder, tmp_path, capsy
     assert code == 0
     assert f"model: Stable Diffusion folder {tiny_folder}, float32 on cpu" in out
     assert "Images (labelled PNGs, tiles ×4)" in out
-    for name in ("steps2_eta0", "steps2_eta1"):
-        assert f"{tmp_path / (name + '.png')}  — DDIM samples x_0: 2 steps" in out
+    assert f"{tmp_path / 'samples.png'}  — DDIM samples x_0 from one x_T per prompt: steps and η by row" in out
     code, out, _ = run(capsys, "run", "forward", "--device", "cpu", "--out", tmp_path / "f")
     assert code == 0 and "model:" not in out  # no model, no model line
 
@@ -181,7 +180,7 @@ def test_bad_models_are_one_line(tiny_folder, tmp_path, capsys, monkeypatch, not
      "give one --prompt for all images or one per image (3 prompts for 2 images)"),
     (["run", "inversion", "--image", "{missing}"], "image not found: {missing}"),
     (["run", "inversion", "--image", "{dir}"], "image path is not a file: {dir}"),
-    (["run", "diffedit", "--image", "{text}", "--from", "3", "--to", "8"], "not a readable image: {text}"),
+    (["run", "diffedit", "--model", "digits", "--image", "{text}", "--from", "3", "--to", "8"], "not a readable image: {text}"),
 ])
 def test_inputs_are_checked_in_one_line(argv, message, tiny_folder, png, tmp_path, capsys, nothing_loads):  # noqa: F811
     (tmp_path / "notes.png").write_text("not a png")
@@ -201,7 +200,7 @@ def test_out_of_memory_is_one_line(capsys, monkeypatch, tmp_path):
     assert code == 1 and out == "" and err.count("\n") == 1 and "Traceback" not in err
     assert err.startswith("paperkit: error: ddim: out of memory (CUDA out of memory. Tried to allocate 20.00 MiB)")
     assert "smaller batch" in err and "fewer --steps" in err
-    assert "--dtype" not in err and "--device cpu" not in err  # the digits model is float32, and this is the CPU
+    assert "--dtype" not in err and "--device cpu" not in err  # the scene model is float32, and this is the CPU
     monkeypatch.setattr(paperkit.demos.ddim, "run", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
     with pytest.raises(RuntimeError, match="boom"):  # any other failure is a bug, and shows as one
         cli.main(["run", "ddim", "--device", "cpu", "--out", str(tmp_path)])

@@ -182,8 +182,8 @@ def test_a_stable_diffusion_folder_loads_once_with_its_own_progress(runner, tiny
                           on_status=statuses.append)
 
     out = go("a red cube")
-    images = list(out.result.images.values())
-    assert images and all(np.asarray(im).shape == (32, 32, 3) for im in images)  # RGB tiles of the tiny model
+    assert list(out.result.images) == ["samples"] and out.result.grids["samples"]["tile"] == [32, 32]
+    assert np.asarray(out.result.images["samples"]).shape == (2 * 32 + 1, 32, 3)  # RGB tiles of the tiny model: η = 0, 1
     loads = [x for x in seen if x[0] == "load"]
     assert loads and seen[: len(loads)] == loads  # the model loads first, with progress of its own
     assert "unet" in {c for _, _, _, c in loads} and loads[-1][1] == loads[-1][2]

@@ -211,7 +211,8 @@ def test_a_run_writes_labelled_figures_and_says_where(data_dir, tmp_path, monkey
                         what="the tiles laid out")
             strips = [s for s in figure.query(".figure-strip") if s.region.width]  # those on screen
             assert strips and all(s.region.right <= 80 for s in strips)
-            assert max(s.region.width for s in strips) >= 60 and strips[0].styles.height.value >= 5
+            # the tiles take the width the row labels leave (the scenes' captions, shortened, take 15 columns)
+            assert max(s.region.width for s in strips) + figure._label_width() >= 60 and strips[0].styles.height.value >= 5
             copied = []
             app.copy_to_clipboard = copied.append
             await pilot.press("c")

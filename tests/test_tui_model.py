@@ -59,8 +59,8 @@ async def pick_model(pilot, panel, model: str, *keys: str) -> None:
     await pilot.pause()
     if kind.value != "sd":
         kind.focus()
-        await pilot.press("enter")  # opens the list
-        await pilot.press("down", "enter")  # digits (built-in) → Stable Diffusion
+        await pilot.press("enter")  # opens the list: scenes (built-in), digits (built-in), Stable Diffusion
+        await pilot.press(*["down"] * (2 - ["scenes", "digits"].index(kind.value)), "enter")
         await until(pilot, lambda: kind.value == "sd", what="Stable Diffusion picked")
     box = panel.query_one("#model-path", Input)
     box.focus()
@@ -133,7 +133,7 @@ def test_a_stable_diffusion_folder_runs_a_demo_and_is_remembered(dirs, tiny_fold
             panel = screen.query_one(RunPanel)
             assert panel.spec.name == "ddim"
             fields = panel.query_one("#demo-options", DemoOptions)
-            assert not fields.display  # the digits model: no fields, as before
+            assert not fields.display  # the scene model (the default): its caption fields, not these
             # typed from the current folder, the folder's name completed with Tab
             typed = os.path.relpath(tiny_folder, dirs)[:-1]  # "../tiny-s"
             await pick_model(pilot, panel, typed, "tab")
@@ -302,6 +302,8 @@ def test_loading_shows_its_own_progress_and_oom_suggests_what_to_shrink(dirs, ti
 
 
 def test_the_digits_model_runs_as_before(dirs):
+    settings.update(model="digits")  # picked in an earlier session
+
     async def go():
         app = PaperkitApp(data_dir=dirs / "data", notes=NoNotes())
         app.demo_runner = FakeRunner()
@@ -310,6 +312,7 @@ def test_the_digits_model_runs_as_before(dirs):
             panel = screen.query_one(RunPanel)
             picker = panel.query_one(ModelPicker)
             assert picker.model == "digits" and not picker.text_to_image
+            assert not panel.query_one("#scene-options").display
             assert not panel.query_one("#model-path").display and not panel.query_one(DemoOptions).display
             assert "(on the digits model)" in text_of(panel.query_one("#run-about", Static))
             assert text_of(panel.query_one("#model-about", Static)).startswith("digits (built-in)")
@@ -317,7 +320,7 @@ def test_the_digits_model_runs_as_before(dirs):
             await until(pilot, lambda: not panel.running, what="the run")
             call = app.demo_runner.calls[0]
             assert call["model"] == "digits" and call["options"] == {} and call["steps"] == 10
-        assert not (dirs / "config" / "settings.json").exists()  # nothing chosen, nothing written
+        assert json.loads((dirs / "config" / "settings.json").read_text())["demo_inputs"] == {}  # no fields kept
         app = PaperkitApp(data_dir=dirs / "data", notes=NoNotes())
         async with app.run_test(size=(80, 24)) as pilot:  # a demo without a model: no picker
             screen = await open_equation(app, pilot, "ddpm.schedule")
@@ -404,7 +407,7 @@ def test_settings_in_a_folder_that_cannot_be_written_hold_for_the_session(tmp_pa
     blocker.write_text("a file where the config folder would be")
     monkeypatch.setenv("PAPERKIT_CONFIG_DIR", str(blocker / "sub"))
     assert settings.update(model="/m")["model"] == "/m"  # no exception, no file
-    assert settings.load()["model"] == "digits"
+    assert settings.load()["model"] == "scenes"  # the default
 
 
 def test_describe_model(tiny_folder, tmp_path, monkeypatch):

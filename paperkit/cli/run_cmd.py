@@ -1,21 +1,24 @@
-"""``paperkit run DEMO``: run a demo on the digits model or a Stable Diffusion; write its images as PNGs
-and print a summary.
+"""``paperkit run DEMO``: run a demo on the scene model (the default), the digits model or a Stable
+Diffusion; write its images as PNGs and print a summary.
 
     paperkit run --list [--steps N]
     paperkit run DEMO [--model M] [--prompt TEXT ...] [--image PATH ...] [--from TEXT --to TEXT]
                       [--guidance S] [--device auto|cpu|cuda|mps] [--dtype D] [--seed S] [--steps N]
                       [--out DIR] [--json]
 
-``--model`` is "digits" (the default, built in), a local diffusers Stable Diffusion folder or a
-Hugging Face Hub id in the local cache (``paperkit.models.resolve``); the demo's inputs are its
-``DemoSpec.inputs``: ``--prompt`` (repeatable) → ``prompts``, ``--image`` (repeatable) → ``images``,
-``--from``/``--to`` → DiffEdit's ``source``/``target``, ``--guidance`` → the demo's guidance scale.
-Everything is checked before anything is loaded — which demo takes which option, how many prompts,
-the image files, the model name — each mistake one line (exit 2).
+``--model`` is "scenes" (the default, built in: the caption-conditioned model of the scene world,
+issue 15), "digits" (built in), a local diffusers Stable Diffusion folder or a Hugging Face Hub id in
+the local cache (``paperkit.models.resolve``); the demo's inputs are its ``DemoSpec.inputs_for(kind)``:
+``--prompt`` (repeatable) → ``prompts``, ``--image`` (repeatable) → ``images``, ``--from``/``--to`` →
+DiffEdit's ``source``/``target``, ``--guidance`` → the demo's guidance scale. On the scene model the
+texts are captions of its world ("a red circle on a striped blue background") and every input has a
+default (held-out captions and scenes). Everything is checked before anything is loaded — which demo
+takes which option, how many prompts, the image files, the model name, that a caption is one of the
+scene world — each mistake one line (exit 2).
 
 Images go to ``--out`` (default ``./paperkit-out/DEMO``) as labelled PNGs (``paperkit.demos.figure``:
-title, row and column labels, tiles scaled to about 128 px — ×4 for digits, ×1 for Stable
-Diffusion's 512 px); the summary says which model ran, what ran (``DemoSpec.describe(steps)``), has
+title, row and column labels, tiles scaled to about 128 px — ×4 for the digits and the scenes, ×1
+for Stable Diffusion's 512 px); the summary says which model ran, what ran (``DemoSpec.describe(steps)``), has
 the tables as aligned text, the metrics and every file written, or (``--json``) one JSON object with
 everything but raw pixels (each image's labels included). ``--list`` describes each demo at
 ``--steps`` when given.
@@ -51,7 +54,7 @@ FLAGS = {"prompts": "--prompt", "images": "--image", "source": "--from", "target
 def add_parser(sub) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "run", help="run a demo (sampling, guidance, inversion, DiffEdit …) and write its images",
-        description="Run a demo on the project's digits model or on a Stable Diffusion (--model): it shows "
+        description="Run a demo on the project's scene model (the default), its digits model or a Stable Diffusion (--model): it shows "
         "catalog equations at work as images, plots and tables. `paperkit run --list` lists them with their equations.",
     )
     p.add_argument("demo", nargs="?", help="the demo's name (see --list)")
@@ -59,11 +62,12 @@ def add_parser(sub) -> argparse.ArgumentParser:
                    "(with --steps: what each one runs at that many steps)")
     add_model_arguments(p)
     p.add_argument("--prompt", dest="prompts", action="append", metavar="TEXT",
-                   help="a prompt (repeat for several: one column each; interpolation takes two; inversion a caption)")
+                   help="a prompt (repeat for several: one column each; interpolation takes two; inversion a caption); "
+                   "on the scene model a caption such as 'a red circle on a striped blue background'")
     p.add_argument("--image", dest="images", action="append", metavar="PATH",
                    help="an image file for inversion or diffedit (repeat for several)")
-    p.add_argument("--from", dest="source", metavar="TEXT", help="diffedit: the text describing the image as it is (R)")
-    p.add_argument("--to", dest="target", metavar="TEXT", help="diffedit: the text describing the edit (Q)")
+    p.add_argument("--from", dest="source", metavar="TEXT", help="diffedit: the text describing the image as it is (R; a caption on the scene model)")
+    p.add_argument("--to", dest="target", metavar="TEXT", help="diffedit: the text describing the edit (Q; a caption on the scene model)")
     p.add_argument("--guidance", type=float, metavar="S",
                    help=f"classifier-free guidance scale ({', '.join(GUIDANCE_OPTION)}; default: the demo's)")
     p.add_argument("--seed", type=int, default=0, help="seed of every random draw (default 0); same seed, same device ⇒ same result")
@@ -77,11 +81,11 @@ def add_parser(sub) -> argparse.ArgumentParser:
 def add_model_arguments(p: argparse.ArgumentParser, *, required: bool = False) -> None:
     """``--model``, ``--device`` and ``--dtype`` (shared with ``paperkit diffedit``)."""
     p.add_argument("--model", metavar="M", default=None, required=required,
-                   help='"digits" or "scenes" (built in; diffedit defaults to scenes, the others to digits), a local Stable Diffusion folder, or a Hugging Face Hub id '
+                   help='"scenes" (default) or "digits" (both built in), a local Stable Diffusion folder, or a Hugging Face Hub id '
                    "(org/name) in your Hugging Face cache")
     p.add_argument("--device", choices=DEVICES, default="auto", help="auto = CUDA, else MPS, else CPU")
     p.add_argument("--dtype", choices=DTYPES, default="auto",
-                   help="Stable Diffusion's precision: auto = float16 on CUDA, float32 elsewhere (digits: always float32)")
+                   help="Stable Diffusion's precision: auto = float16 on CUDA, float32 elsewhere (the built-in models: always float32)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -94,12 +98,10 @@ def run(args: argparse.Namespace) -> int:
     spec = get_spec(args.demo)
     # everything the user typed is checked before anything heavy is imported or loaded
     ref = _model_ref(spec, getattr(args, "model", None))
-    options = demo_options(spec, args, text_to_image=bool(ref and ref.text_to_image))
-    if ref is not None and ref.kind == "scenes":  # captions are checked before the model loads
-        from ..models.scenes.tokens import caption_tokens
-
-        for text in [*options.get("prompts", []), *[options[k] for k in ("source", "target") if k in options]]:
-            caption_tokens(text)
+    kind = model_kind(ref)
+    options = demo_options(spec, args, text_to_image=bool(ref and ref.text_to_image), kind=kind)
+    if kind == "scenes":
+        check_captions(options)
     options.update(getattr(args, "overrides", None) or {})  # ``paperkit diffedit``'s extra knobs
     out = Path(args.out if args.out else Path("paperkit-out") / spec.name).expanduser()
     if out.exists() and not out.is_dir():
@@ -118,8 +120,12 @@ def run(args: argparse.Namespace) -> int:
     model = None
     try:
         with _cancel_on_sigint(cancel):
-            if ref is not None and ref.kind != "digits":  # the digits model loads in run_demo
+            if ref is not None and ref.text_to_image:
                 model = _load(ref, device, dtype, cancel)
+            elif ref is not None:  # a built-in model: a few MB, loaded at once (no progress to show)
+                from ..models import load_model
+
+                model = load_model(ref.name, device=device)
             result = run_demo(spec.name, model, device=device, seed=args.seed, steps=args.steps, callback=progress,
                               cancel=cancel, **options)
     except (Cancelled, KeyboardInterrupt):
@@ -148,10 +154,8 @@ def run(args: argparse.Namespace) -> int:
     paths = {name: str(path) for name, path in write_pngs(result, out).items()}
     files = {name: str(path) for name, path in write_files(result, out).items()}
     model_line = _model_line(ref, model, spec)
-    text_to_image = bool(ref and ref.text_to_image)
-    scenes = bool(ref and ref.kind == "scenes")
     if args.json:
-        payload = {"title": spec.title, "description": spec.describe(args.steps, text_to_image=text_to_image, scenes=scenes),
+        payload = {"title": spec.title, "description": spec.describe(args.steps, kind),
                    "equations": list(spec.equations), "model": model_line, **result.to_json({**paths, **files}),
                    "png_scale": scales}
         for table in result.tables:  # a table a demo names for the top level (matmul's "rows")
@@ -159,8 +163,7 @@ def run(args: argparse.Namespace) -> int:
                 payload[table["json_key"]] = table["rows"]
         print_json(payload)
     else:
-        _print_summary(spec, result, paths, args.steps, model_line=model_line, scales=scales,
-                       text_to_image=text_to_image, scenes=scenes)
+        _print_summary(spec, result, paths, args.steps, model_line=model_line, scales=scales, kind=kind)
         if files:
             first = list(files)[:4]
             print(f"\nFiles ({len(files)} plain PNGs at the model's resolution) in {out}: "
@@ -180,19 +183,41 @@ def _model_ref(spec, name: str | None):
     return resolve_model(spec.default_model if name is None else name)
 
 
-def demo_options(spec, args, *, text_to_image: bool) -> dict:
+def model_kind(ref) -> str | None:
+    """The kind of model a resolved ``--model`` is, as ``DemoSpec.describe`` names it: "scenes",
+    "digits" or "text" (a Stable Diffusion); None for a demo that runs without one."""
+    if ref is None:
+        return None
+    return ref.kind if ref.builtin else "text"
+
+
+def check_captions(options: dict) -> None:
+    """Every text given to the scene model (``--prompt``, ``--from``, ``--to``) is a caption of its
+    world, checked before the model loads: one UserError line (``caption_tokens``) saying what a
+    caption looks like."""
+    from ..models.scenes.tokens import caption_tokens  # plain Python: the world's vocabulary
+
+    for text in [*options.get("prompts", []), *[options[k] for k in ("source", "target") if k in options]]:
+        caption_tokens(text)
+
+
+def demo_options(spec, args, *, text_to_image: bool, kind: str | None = "text") -> dict:
     """The demo's keyword options from ``--prompt``/``--image``/``--from``/``--to``/``--guidance``,
-    checked against ``spec.inputs``: an option the demo does not take, the wrong number of prompts,
-    a missing required input (with a text-to-image model) or an unreadable image is one UserError line."""
+    checked against ``spec.inputs_for(kind)``: an option the demo does not take, the wrong number of
+    prompts, a missing required input (with a text-to-image model) or an unreadable image is one
+    UserError line."""
     given = {"prompts": getattr(args, "prompts", None), "images": getattr(args, "images", None),
              "source": getattr(args, "source", None), "target": getattr(args, "target", None)}
     given = {k: v for k, v in given.items() if v is not None}
     options: dict = {}
     for option, value in given.items():
         flag = FLAGS[option]
-        inp = spec.input(option)
+        inp = spec.input(option, kind)
         if inp is None:
-            takes = [s.name for s in DEMOS.values() if s.input(option) is not None]
+            if kind == "scenes" and spec.input(option, "text") is not None:
+                raise UserError(f"{spec.name} on the scene model takes no {flag} (it takes {_scene_inputs_line(spec) or 'nothing'}); "
+                                f"with a Stable Diffusion --model it does")
+            takes = [s.name for s in DEMOS.values() if any(s.input(option, k) is not None for k in ("text", "scenes"))]
             raise UserError(f"{spec.name} takes no {flag}; the demos that do: {', '.join(takes)}")
         values = value if isinstance(value, list) else [value]
         if option != "images" and any(not str(v).strip() for v in values):
@@ -200,7 +225,7 @@ def demo_options(spec, args, *, text_to_image: bool) -> dict:
         if inp.count == 2 and len(values) != 2:
             raise UserError(f"{spec.name} takes exactly two {flag} (from and to), got {len(values)}")
         options[option] = list(values) if inp.is_list else str(values[0])
-    if ("source" in options) != ("target" in options) and spec.input("source") and spec.input("target"):
+    if ("source" in options) != ("target" in options) and spec.input("source", kind) and spec.input("target", kind):
         raise UserError(f"--from and --to go together: {spec.name} edits from one text to the other")
     if "images" in options:
         from ..demos.image_file import open_image  # Pillow only: one line for an image the demos cannot read
@@ -208,11 +233,11 @@ def demo_options(spec, args, *, text_to_image: bool) -> dict:
         for path in options["images"]:
             open_image(path)
         prompts, images = options.get("prompts"), options["images"]
-        if prompts and spec.input("prompts") and spec.input("prompts").count == 1 and len(prompts) not in (1, len(images)):
+        if prompts and len(prompts) not in (1, len(images)):
             raise UserError(f"{spec.name}: give one --prompt for all images or one per image "
                             f"({len(prompts)} prompts for {len(images)} images)")
     if text_to_image:
-        missing = [FLAGS[i.option] for i in spec.inputs if i.required and i.option not in options]
+        missing = [FLAGS[i.option] for i in spec.inputs_for(kind) if i.required and i.option not in options]
         if missing:
             words = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
             raise UserError(f"{spec.name} on a Stable Diffusion model needs {words}")
@@ -227,11 +252,11 @@ def demo_options(spec, args, *, text_to_image: bool) -> dict:
 
 
 def _load(ref, device, dtype, cancel):
-    """The model ``ref`` names (Stable Diffusion or the scene model), on ``device``, its progress on stderr."""
+    """The Stable Diffusion ``ref`` names, on ``device``, its progress on stderr (one line per component)."""
     from ..models import load_model
     from ..progress import Cancelled
 
-    if ref.kind == "hub" and ref.path is None:
+    if ref.path is None:
         print(f"downloading {ref.repo_id} from the Hugging Face Hub…", file=sys.stderr, flush=True)
     loading = _Progress(label=f"loading {ref.describe()}")
 
@@ -260,38 +285,51 @@ def _model_line(ref, model, spec) -> str | None:
 def _list(as_json: bool, steps: int | None = None) -> int:
     """Every demo, described at ``steps`` (None: each one's default)."""
     if as_json:
-        print_json([{"name": s.name, "title": s.title, "description": s.describe(steps, scenes=s.default_model == "scenes"), "equations": list(s.equations),
-                     "needs_model": s.needs_model, "default_steps": s.default_steps, "steps": s.steps_help,
-                     "inputs": [{"option": f"--{i.label}", "count": i.count, "required": i.required} for i in s.inputs]}
+        print_json([{"name": s.name, "title": s.title, "description": s.describe(steps), "equations": list(s.equations),
+                     "needs_model": s.needs_model, "default_model": s.default_model if s.needs_model else None,
+                     "default_steps": s.default_steps, "steps": s.steps_help,
+                     "inputs": [{"option": f"--{i.label}", "count": i.count, "required": i.required} for i in s.inputs],
+                     "scene_inputs": [{"option": f"--{i.label}", "count": i.count, "required": i.required}
+                                      for i in s.scene_inputs]}
                     for s in DEMOS.values()])
         return 0
     width = max(len(n) for n in DEMOS)
     if steps is not None:
         print(f"at --steps {steps}:")
     for s in DEMOS.values():
-        print(f"{s.name:<{width}}  {s.describe(steps, scenes=s.default_model == 'scenes')}")
+        print(f"{s.name:<{width}}  {s.describe(steps)}")
         print(f"{'':<{width}}  equations: {', '.join(s.equations)}; --steps: {s.steps_help}")
+        if s.scene_inputs:
+            print(f"{'':<{width}}  on scenes: {_scene_inputs_line(s)}")
         if s.inputs:
             print(f"{'':<{width}}  with --model: {_inputs_line(s)}")
+    print("\nThe demos run on the built-in scene model unless --model says otherwise (\"digits\", a Stable "
+          "Diffusion folder or Hub id); its texts are captions such as \"a red circle on a striped blue background\".")
     return 0
 
 
-def _inputs_line(spec) -> str:
-    """What a demo takes with a text-to-image model, as the options read: "--image … --from TEXT --to TEXT"."""
+def _scene_inputs_line(spec) -> str:
+    """What a demo takes on the scene model, all optional: "[--prompt CAPTION [--prompt CAPTION …]]"."""
+    return _inputs_line(spec, spec.scene_inputs, text="CAPTION")
+
+
+def _inputs_line(spec, inputs=None, text: str = "TEXT") -> str:
+    """What a demo takes with a text-to-image model (or ``inputs``), as the options read:
+    "--image … --from TEXT --to TEXT"; ``text`` names a text argument ("CAPTION" on the scene model)."""
     parts = []
-    for i in spec.inputs:
-        arg = "PATH" if i.is_path else "TEXT"
+    for i in spec.inputs if inputs is None else inputs:
+        arg = "PATH" if i.is_path else text
         one = f"--{i.label} {arg}"
-        text = {1: one, 2: f"{one} {one}", "+": f"{one} [{one} …]"}[i.count]
-        parts.append(text if i.required else f"[{text}]")
+        usage = {1: one, 2: f"{one} {one}", "+": f"{one} [{one} …]"}[i.count]
+        parts.append(usage if i.required else f"[{usage}]")
     return " ".join(parts)
 
 
 def _print_summary(spec, result, paths: dict[str, str], steps: int | None = None, *, model_line: str | None = None,
-                   scales: dict[str, int] | None = None, text_to_image: bool = False, scenes: bool = False) -> None:
+                   scales: dict[str, int] | None = None, kind: str | None = None) -> None:
     settings = result.settings
     print(f"{spec.name} — {spec.title}  ({', '.join(spec.equations)})")
-    print(f"  {spec.describe(steps, text_to_image=text_to_image, scenes=scenes)}")
+    print(f"  {spec.describe(steps, kind)}")
     if model_line:
         print(f"model: {model_line}")
     print(f"seed {settings.get('seed')}, device {settings.get('device')}, {result.timings.get('total_s', 0):.2f} s")

@@ -1,5 +1,6 @@
-"""What the demos share: seeded noise, progress, NaN checks, image grids, real digits, the classifier,
-what a demo's columns are (prompts or digits), and the demos' way into ``paperkit.diffusion.sample``.
+"""What the demos share: seeded noise, progress, NaN checks, image grids, real digits, the classifiers
+(the digits one, the scene world's attribute one), what a demo's columns are (captions, prompts or
+digits), and the demos' way into ``paperkit.diffusion.sample``.
 
 Randomness rule (see ``paperkit.demos``): every draw comes from a CPU ``torch.Generator`` seeded with
 the demo's seed and is then moved to the device. The same seed therefore gives the same noise on
@@ -17,7 +18,7 @@ import torch
 
 from ..diffusion import Guidance, Step, predict_x0, rescale_rule, sample
 from ..progress import report
-from . import DEFAULT_PROMPTS
+from . import DEFAULT_PROMPTS, SCENE_CAPTIONS
 from .result import NonFiniteError, grid_meta
 
 
@@ -199,10 +200,13 @@ def readings(images: torch.Tensor, targets: Sequence[int] | Sequence[str] | None
             "confidence": float(conf.mean()), "target_probs": conf.tolist()}
 
 
-def scene_readings(images: torch.Tensor, captions: list[str]) -> dict | None:
-    """The scene classifier's readings of samples against their captions: accuracy = the share whose
-    objects (shape and colour) are the caption's; confidence = the mean probability of the caption's
-    objects. None when its weights are missing."""
+def scene_readings(images: torch.Tensor, captions: Sequence[str]) -> dict | None:
+    """The scene world's attribute classifier (``paperkit.models.scenes.classifier``) on samples, each
+    against its caption: accuracy = the share it reads as exactly the caption's objects (shape and
+    colour; the background is not scored — the conditioning's easy part); confidence = the mean of its
+    probability for each of the caption's objects; labels = what it reads ("red circle on plain
+    blue"). Images are clipped to [−1, 1] as displayed and read on the CPU. None when its weights
+    are missing."""
     from ..errors import UserError
     from ..models.scenes.classifier import PAIRS, load_classifier, read_scenes
     from ..scenes import parse_caption
@@ -215,16 +219,31 @@ def scene_readings(images: torch.Tensor, captions: list[str]) -> dict | None:
     found = read_scenes(clf, x)
     with torch.inference_mode():
         probs = torch.sigmoid(clf(x)[0])
-    conf = [float(np.mean([probs[i, PAIRS.index(o)].item() for o in parse_caption(c)["objects"]])) for i, c in enumerate(captions)]
+    wanted = [parse_caption(c)["objects"] for c in captions]
+    conf = [float(np.mean([probs[i, PAIRS.index(o)].item() for o in objects])) for i, objects in enumerate(wanted)]
     hits = [r.matches(c, background=False) for r, c in zip(found, captions)]
     return {"labels": [r.describe() for r in found], "accuracy": float(np.mean(hits)), "confidence": float(np.mean(conf)),
-            "target_probs": conf}
+            "target_probs": conf, "hits": hits}
 
 
-#: The scene model's columns when no caption is given: one and two objects, every background pattern.
-SCENE_CAPTIONS = ("a red circle on a plain blue background", "a yellow star on a striped purple background",
-                  "a green triangle on a graded white background", "a white ring on a checked black background",
-                  "a blue square and an orange circle on a speckled green background")
+def short_caption(caption: str) -> str:
+    """A caption as a figure's column label, in the words the classifier's readings use: "a red
+    circle on a striped blue background" → "red circle on striped blue" (the full caption stays in
+    the result's settings)."""
+    from ..errors import UserError
+    from ..scenes import BACKGROUNDS, parse_caption
+
+    try:
+        parsed = parse_caption(caption)
+    except ValueError as exc:  # outside the world's vocabulary: the one line caption_tokens gives too
+        raise UserError(str(exc)) from None
+    things = " and ".join(f"{c} {s}" for c, s in parsed["objects"])
+    return f"{things} on {BACKGROUNDS[parsed['background']]} {parsed['colour']}"
+
+
+def is_scene_model(model) -> bool:
+    """The built-in scene model (``paperkit.models.scenes``): captions in, 32×32 RGB out."""
+    return getattr(model, "name", "") == "scenes"
 
 
 # -- subjects: what the columns of a sampling demo are -----------------------------------------------
@@ -233,14 +252,16 @@ def subjects(model, prompts: Sequence[str] | None, classes: Sequence[int], devic
 
     - a text-to-image model: one column per prompt (``DEFAULT_PROMPTS`` when none), cond = its text
       embeddings, no classifier;
-    - the scene model: one column per caption (``SCENE_CAPTIONS`` when none), cond = its tokens,
-      scored by the scene world's attribute classifier;
+    - the scene model: one column per caption (``SCENE_CAPTIONS``, held-out captions, when none;
+      labelled by ``short_caption``), cond = its tokens, targets = the captions, scored by the scene
+      world's attribute classifier (``scene_readings``); a caption outside the world is a UserError;
     - the digits model: one column per class — the digits the prompts name ("3", "three") when
       given, else ``classes`` — cond = the labels, scored by the digits classifier.
     """
-    if getattr(model, "name", "") == "scenes":
-        prompts = [" ".join(str(p).split()) for p in (prompts or SCENE_CAPTIONS)]
-        return prompts, model.encode_prompt(prompts), "caption", prompts
+    if is_scene_model(model):
+        captions = [" ".join(str(p).split()) for p in (prompts or SCENE_CAPTIONS)]
+        cond = model.encode_prompt(captions)  # checks each caption first: one UserError line
+        return [short_caption(c) for c in captions], cond, "caption", captions
     if getattr(model, "text_to_image", False):
         prompts = [str(p) for p in (prompts or DEFAULT_PROMPTS)]
         if not all(p.strip() for p in prompts):
@@ -253,8 +274,11 @@ def subjects(model, prompts: Sequence[str] | None, classes: Sequence[int], devic
 
 
 def subject_settings(cols: Sequence, targets) -> dict:
-    """The columns for ``DemoResult.settings``: ``{"classes": …}`` for digits, ``{"prompts": …}`` for text."""
-    return {"classes": list(cols)} if targets is not None and not isinstance(targets[0], str) else {"prompts": list(cols)}
+    """The columns for ``DemoResult.settings``: ``{"classes": …}`` for digits, ``{"prompts": …}`` for
+    text and for the scene model's captions (whole, not the columns' short labels)."""
+    if targets is None:
+        return {"prompts": list(cols)}
+    return {"prompts": list(targets)} if isinstance(targets[0], str) else {"classes": list(cols)}
 
 
 def start_noise(model, batch: int, gen: torch.Generator, device) -> torch.Tensor:

@@ -1,10 +1,13 @@
 """``cfg``: a classifier-free guidance sweep (``cfg.6``): ε̃ = ε_u + s (ε_c − ε_u) at s = 0, 1, 2, 4, 7.5, 12.
 
-One sample per digit per scale, all from the same x_T, by deterministic DDIM (η = 0) on the leading
-sub-sequence. s = 0 is the unconditional model (the null class), s = 1 the conditional one alone;
-larger s pushes samples towards what makes the class recognisable, at the cost of variety and, at
-large s, of saturated pixels. When the digits classifier is installed, the table scores each scale:
-accuracy (the classifier reads the digit asked for) and mean confidence p(asked).
+One sample per caption (the scene model: held-out captions by default), per digit or per prompt,
+per scale, all from the same x_T, by deterministic DDIM (η = 0) on the leading sub-sequence. s = 0 is
+the unconditional model (the null caption or class), s = 1 the conditional one alone; larger s pushes
+samples towards what makes the condition recognisable, at the cost of variety and, at large s, of
+saturated pixels. A classifier scores each scale: on the scene model the scene world's attribute
+classifier (accuracy: the share it reads as exactly the caption's objects; confidence: its mean
+probability of those objects), on the digits model the digits classifier (accuracy: it reads the
+digit asked for; confidence: mean p(asked)).
 """
 
 from __future__ import annotations
@@ -61,7 +64,7 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
         result.text.append("classifier accuracy by scale: " + ", ".join(f"{r['scale']:g} → {r['accuracy']:.0%}" for r in rows)
                            + f" (best {best['scale']:g})")
     elif targets is not None:
-        result.text.append("no digits classifier installed: the sweep is shown without scores")
+        result.text.append("no classifier installed: the sweep is shown without scores")
     result.text.append("pixels beyond ±1: " + ", ".join(f"{r['scale']:g} → {r['clipped']:.1%}" for r in rows))
     return result
 

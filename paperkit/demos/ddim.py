@@ -1,13 +1,18 @@
 """``ddim``: DDIM sampling (``ddim.12``) at 10 and 50 steps, η = 0 and η = 1 (``ddim.16``), timed.
 
-Every setting starts from the same x_T (one per digit with the class-conditional digits model, one
-per prompt with a text-to-image model; no guidance) and samples on the model's sub-sequence τ
+Every setting starts from the same x_T (one per caption with the scene model — held-out captions by
+default, read by the scene world's attribute classifier — one per digit with the class-conditional
+digits model, one per prompt with a text-to-image model; no guidance) and samples on the model's
+sub-sequence τ
 (``ddim.subsequence``: "leading" τ = 0, k, 2k, … with k = T/S for the digits; Stable Diffusion's
 folder says its own, 1, 21, 41, … for 50 steps).
 η = 0 is the deterministic DDIM sampler: its 10-step and 50-step samples stay close (the paper's
 "consistency", §5.3), which the table measures as the mean squared difference to the η = 0 sample at
 the largest step count. η = 1 takes σ_t = √β̃_t, DDPM's ancestral step over the same sub-sequence,
 and drifts further. η > 0 draws its noise from the seeded CPU generator.
+
+The figure ``samples`` has one row per setting (steps, η) and one column per caption / digit /
+prompt, so the same x_T reads down a column.
 """
 
 from __future__ import annotations
@@ -44,12 +49,14 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
     result = DemoResult("ddim", settings={"seed": seed, "device": str(device), "steps": step_counts,
                                           "etas": list(map(float, etas)), **subject_settings(cols, targets)})
     reference = samples[(largest, float(etas[0]))]
+    row_labels = [f"{s} steps, η = {eta:g}" for s, eta in samples]
+    add_grid(result, "samples", torch.stack(list(samples.values()), 0),
+             title=f"DDIM samples x_0 from one x_T per {col_title}: steps and η by row",
+             rows=row_labels, row_title="steps, η", cols=cols, col_title=col_title,
+             caption=("rows: " + "; ".join(row_labels) + f"; columns: {col_title}s " + ", ".join(map(str, cols))))
     rows, timing_rows = [], []
     for (s, eta), x0 in samples.items():
         name = f"steps{s}_eta{eta:g}"
-        add_grid(result, name, x0, title=f"DDIM samples x_0: {s} steps, η = {eta:g}, one per {col_title}",
-                 rows=[f"η = {eta:g}"], cols=cols, col_title=col_title,
-                 caption=f"DDIM, {s} steps, η = {eta:g}; {col_title}s {', '.join(map(str, cols))}")
         stats = saturation(x0)
         row = {"steps": s, "η": eta, "mse vs ref": float((x0 - reference).pow(2).mean()),
                "clipped": stats["clipped"], "mean |x|": stats["mean_abs"]}

@@ -1,8 +1,11 @@
-"""``ddpm``: ancestral sampling, DDPM's Algorithm 2 (``ddpm.alg2``), one sample per digit.
+"""``ddpm``: ancestral sampling, DDPM's Algorithm 2 (``ddpm.alg2``), one sample per caption (the scene
+model), per digit or per prompt.
 
 x_T ~ 𝒩(0, I); for t = T … 1: x_{t−1} = 1/√α_t (x_t − β_t/√(1 − ᾱ_t) ε_θ(x_t, t, c)) + σ_t z, the mean
-being μ_θ of ``ddpm.11``, σ_t² = β̃_t, z = 0 on the last step. ε_θ is the class-conditional model
-(no guidance: Algorithm 2 as written). x̂_0 is not clipped.
+being μ_θ of ``ddpm.11``, σ_t² = β̃_t, z = 0 on the last step. ε_θ is the conditional model (no
+guidance: Algorithm 2 as written). x̂_0 is not clipped. On the scene model the columns are captions
+(held-out ones by default) and the scene world's attribute classifier reads each sample; on the
+digits model the digits classifier does.
 
 By default every one of the T = 1000 steps runs (1000 model calls on a batch of 10). ``steps`` < 1000
 strides the timesteps (DDIM's "leading" sub-sequence τ, every T/steps-th t): each step then uses
@@ -17,8 +20,8 @@ from __future__ import annotations
 import torch
 
 from ..diffusion import schedule_of
-from ._common import (Progress, add_grid, ddim_sample, generator, pixels, readings, saturation, start_noise, subject_settings,
-                      subjects)
+from ._common import (Progress, add_grid, ddim_sample, generator, is_scene_model, pixels, readings, saturation, start_noise,
+                      subject_settings, subjects)
 from .plans import T
 from .plans import ddpm_steps
 from .result import DemoResult
@@ -59,9 +62,10 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
     result.metrics = {"steps": len(taus), "clipped": stats["clipped"], "mean_abs": stats["mean_abs"],
                       "max_abs": stats["max_abs"]}
     scored = readings(x, targets)
+    scenes = is_scene_model(model)
     if scored is not None:
         result.metrics.update(accuracy=scored["accuracy"], confidence=scored["confidence"])
-        result.tables.append({"name": "classifier", "title": "What the classifier reads in each sample",
+        result.tables.append({"name": "classifier", "title": f"What the {'scene' if scenes else 'digits'} classifier reads in each sample",
                               "columns": ["asked", "read", "p(asked)"],
                               "rows": [{"asked": c, "read": r, "p(asked)": p}
                                        for c, r, p in zip(cols, scored["labels"], scored["target_probs"])]})
@@ -70,6 +74,7 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
     result.text = [f"{len(taus)} ancestral steps, {stride}, {len(cols)} samples in one batch, σ_t² = "
                    + ("β̃_t" if variance == "beta_tilde" else "β_t")]
     if scored is not None:
-        result.text.append(f"classifier reads {scored['accuracy']:.0%} of the samples as the digit asked "
+        asked = "with the objects their caption asks for" if scenes else "as the digit asked"
+        result.text.append(f"classifier reads {scored['accuracy']:.0%} of the samples {asked} "
                            f"(mean p = {scored['confidence']:.2f})")
     return result

@@ -2,8 +2,10 @@
 
 The scale s_i at DDIM step i (``guidance_scale_schedule``) goes from 7.5 at the first, noisiest step
 down to 1 at the last for "linear" and "cosine"; "constant" keeps 7.5 throughout. Each step applies
-``cfg.6`` with its s_i. Same x_T for all three, η = 0, one sample per digit. The schedules are plotted
-as series; the table gives saturation and, when the classifier is installed, its scores.
+``cfg.6`` with its s_i. Same x_T for all three, η = 0, one sample per caption (the scene model,
+held-out captions by default), per digit or per prompt. The schedules are plotted as series; the
+table gives saturation and the classifier's scores (the scene world's attribute classifier on the
+scene model, the digits classifier on the digits model).
 """
 
 from __future__ import annotations

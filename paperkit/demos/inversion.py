@@ -8,7 +8,13 @@ the small mismatch between the two is the reconstruction error, which shrinks as
 shorter. Both directions use the same conditioning, no guidance, on the model's sub-sequence
 (``ddim.subsequence``).
 
-- The digits model (default): held-out digits (never seen in training), conditioned on their true
+- The scene model (the default): rendered held-out scenes (layouts never seen in training),
+  conditioned on their own captions; ``prompts`` (captions) render those captions instead, at a
+  layout seeded by each caption; ``images`` replaces them by the user's own, conditioned on the
+  captions ``prompts`` give (one for all, or one per image), else unconditional. The scene world's
+  attribute classifier reads the decoded scenes (does the round trip keep the caption's objects?)
+  and those decoded from a random x_T.
+- The digits model: held-out digits (never seen in training), conditioned on their true
   label; ``prompts`` ("3", "three") pick which digits, ``images`` replaces them by the user's own
   (``paperkit.demos.images``), conditioned on the digits ``prompts`` name, else unconditional.
 - A text-to-image model (Stable Diffusion): ``images`` is required. Each is encoded by the VAE
@@ -30,7 +36,8 @@ import torch
 
 from ..diffusion import invert
 from ..errors import UserError
-from ._common import Progress, add_grid, check_finite, ddim_sample, generator, pixels, real_digits, start_noise
+from ._common import (Progress, add_grid, check_finite, ddim_sample, generator, is_scene_model, pixels, real_digits,
+                      scene_readings, short_caption, start_noise)
 from .images import load_images
 from .plans import inversion_step_counts
 from .result import DemoResult
@@ -62,10 +69,11 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
         px, labels = load_images(images, model)
         cond, captions = _conditioning(model, prompts, len(labels))
         subject = {"images": labels, "prompts": captions}
-    elif getattr(model, "name", "") == "scenes":
-        px, labels = _held_out_scenes(model, prompts)
-        cond = model.encode_prompt(labels)
-        subject = {"prompts": labels}
+    elif is_scene_model(model):
+        px, captions = _held_out_scenes(model, prompts)
+        px, cond = px.to(device), model.encode_prompt(captions)
+        labels = [short_caption(c) for c in captions]
+        subject = {"prompts": captions}
     elif text:
         raise UserError("inversion on a text-to-image model needs images to invert: give one or more image files")
     else:
@@ -90,7 +98,7 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
     baseline = _errors(x_rand, px, z_rand, x0, latent, steps=largest, std=1.0)
 
     result = DemoResult("inversion", settings={"seed": seed, "device": str(device), "steps": step_counts, **subject})
-    scenes = not images and getattr(model, "name", "") == "scenes"
+    scenes = not images and is_scene_model(model)
     what = "image" if images else "scene" if scenes else "digit"
     x_T_col = "x_T ch 0–2 (normalised)" if latent else "encoded x_T"
     x_T_show = _latent_preview(latents[largest], px.shape[-1]) if latent else latents[largest]
@@ -116,8 +124,10 @@ def run(model, *, device="cpu", seed: int = 0, steps: int | None = None, callbac
         result.metrics[f"max_abs.{r['steps']}"] = r[max_key]
     result.metrics["mse.random"] = baseline[mse_key]
     best = rows[-1]
+    if scenes:
+        _read_scenes(result, recon[largest], x_rand, subject["prompts"], largest)
     if not latent:
-        result.text = [
+        result.text[:0] = [
             f"{len(labels)} {'images' if images else 'held-out scenes' if scenes else 'held-out digits'} inverted and decoded: MSE {best['mse']:.2e}, "
             f"max |error| {best['max |error|']:.3f} at {best['steps']} steps (pixels in [−1, 1])",
             f"a random x_T decoded with the same {'conditioning' if images or scenes else 'labels'} lands at MSE "
@@ -172,11 +182,28 @@ def _latent_preview(z: torch.Tensor, size: int) -> torch.Tensor:
     return F.interpolate(z, size=(size, size), mode="nearest")
 
 
+def _read_scenes(result: DemoResult, decoded: torch.Tensor, random: torch.Tensor, captions: list[str], steps: int) -> None:
+    """The scene classifier on the decoded scenes and on those decoded from a random x_T, against
+    their captions (its objects): a table and the metrics ``reads_caption.decoded`` / ``.random``."""
+    back, rand = scene_readings(decoded, captions), scene_readings(random, captions)
+    if back is None or rand is None:
+        return
+    result.tables.append({"name": "classifier", "title": "What the scene classifier reads",
+                          "columns": ["caption", f"decoded ({steps} steps)", "random x_T decoded"],
+                          "rows": [{"caption": short_caption(c), f"decoded ({steps} steps)": a, "random x_T decoded": b}
+                                   for c, a, b in zip(captions, back["labels"], rand["labels"])]})
+    result.metrics["reads_caption.decoded"] = back["accuracy"]
+    result.metrics["reads_caption.random"] = rand["accuracy"]
+    result.text.append(f"the scene classifier reads {back['accuracy']:.0%} of the decoded scenes with their caption's objects "
+                       f"({rand['accuracy']:.0%} of those decoded from a random x_T)")
+
+
 def _held_out_scenes(model, prompts: Sequence[str] | None, count: int = 4) -> tuple[torch.Tensor, list[str]]:
-    """Rendered held-out scenes (never seen in training) and their captions, conditioned on them; with
-    ``prompts`` (captions), a seeded layout of each caption instead."""
+    """Rendered held-out scenes (never seen in training; half with one object, half with two) and their
+    captions, conditioned on them; with ``prompts`` (captions), a seeded layout of each caption instead."""
     from ..models.scenes.data import held_out_scenes, render_scenes, to_model_space
     from ..models.scenes.layouts import scene_for_caption
 
-    scenes = [scene_for_caption(p) for p in prompts] if prompts else held_out_scenes(count, seed=21)
+    scenes = ([scene_for_caption(p) for p in prompts] if prompts else
+              held_out_scenes(count // 2, objects=1, seed=21) + held_out_scenes(count - count // 2, objects=2, seed=21))
     return to_model_space(render_scenes(scenes, model.resolution)), [s.caption for s in scenes]

@@ -1,6 +1,7 @@
 """``norm_rescale``: taming a high guidance scale (12) by rescaling ε̃ at every step.
 
-Variants, all from the same x_T by deterministic DDIM (η = 0), one sample per digit:
+Variants, all from the same x_T by deterministic DDIM (η = 0), one sample per caption (the scene
+model, held-out captions by default), per digit or per prompt:
 
 - ``cfg``: plain guidance, ε̃ = ε_u + s (ε_c − ε_u) (``cfg.6``);
 - ``norm``: ε̃ · ‖ε_c‖/‖ε̃‖ per sample (``lesson11.norm_rescale``): the guided direction at the
@@ -9,7 +10,8 @@ Variants, all from the same x_T by deterministic DDIM (η = 0), one sample per d
 - ``s=1``: the conditional model without guidance, for reference.
 
 Large scales inflate ε̃ and push x̂_0 past the data's range; the table measures it on the final samples
-before display clipping: the share of pixels beyond ±1, mean |x| and max |x|. It also gives ‖ε̃‖/‖ε_c‖
+before display clipping: the share of pixels beyond ±1, mean |x| and max |x| — and, with a built-in
+model, the classifier's accuracy (the scene world's attribute classifier on the scene model). It also gives ‖ε̃‖/‖ε_c‖
 averaged over the steps (and its largest value), before and after rescaling: how much guidance
 inflated the prediction, and so how much a rescaling has to undo. On the digits model it barely
 does: ‖ε̃‖/‖ε_c‖ stays within about 5 % of 1 at every step even at scale 12, so both rescalings

@@ -3,9 +3,10 @@
 A *model* there is anything with the protocol of ``paperkit.models.protocol`` (``eps(x_t, t, cond)``,
 ``null_cond``, ``schedule``, ``latent_shape``, ``to_pixels`` …). ``load_model(name)`` takes:
 
+- ``"scenes"`` (the default): the project's own caption-conditioned model of its scene world
+  (``paperkit.models.scenes``, issue 15), whose weights ship in the package;
 - ``"digits"``: the project's own class-conditional model on scikit-learn's digits, whose weights
   ship in the package (``paperkit.models.digits``);
-- ``"scenes"``: the project's own caption-conditioned model of the scene world (``paperkit.models.scenes``);
 - a local diffusers Stable Diffusion folder, or a Hugging Face Hub id ("org/name") found in the
   local Hugging Face cache (downloaded when it is not there and the Hub is reachable):
   ``stable_diffusion.StableDiffusionModel``. ``resolve.resolve_model`` says which, without loading;
@@ -18,15 +19,15 @@ The submodules import torch (and, for Stable Diffusion, diffusers): they load on
 
 from __future__ import annotations
 
-MODELS = ("digits", "scenes")
+MODELS = ("scenes", "digits")  # the built-in models, the default first
 
 
-def load_model(name: str = "digits", device="cpu", *, dtype=None, callback=None):
+def load_model(name: str = "scenes", device="cpu", *, dtype=None, callback=None):
     """The model ``name`` names (see the module docstring), on ``device``.
 
-    ``dtype``: None is float16 on CUDA for Stable Diffusion and float32 elsewhere; the digits model
-    is always float32. ``callback(step, total, {"stage": "load", "component": name})`` follows each
-    component as it is loaded (one step for the digits model). A name that names nothing usable is
+    ``dtype``: None is float16 on CUDA for Stable Diffusion and float32 elsewhere; the built-in
+    models are always float32. ``callback(step, total, {"stage": "load", "component": name})`` follows
+    each component as it is loaded (one step for a built-in model). A name that names nothing usable is
     a ``paperkit.errors.UserError`` of one line.
     """
     from .resolve import DIGITS, SCENES, hub_cache_dir, resolve_model

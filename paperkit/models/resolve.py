@@ -2,8 +2,9 @@
 
 A name is one of (issue 13, "bring your own model"):
 
+- ``"scenes"`` (the default): the built-in caption-conditioned model of the scene world
+  (``paperkit.models.scenes``, issue 15); its prompts are captions of that world;
 - ``"digits"``: the built-in class-conditional digits model (``paperkit.models.digits``);
-- ``"scenes"``: the built-in caption-conditioned model of the scene world (``paperkit.models.scenes``);
 - a local diffusers Stable Diffusion folder (``model_index.json``, ``unet/``, ``vae/``,
   ``text_encoder/``, ``tokenizer/``, ``scheduler/``), as ``save_pretrained`` writes it;
 - a Hugging Face Hub id ``"org/name"``: the snapshot in the local Hugging Face cache
@@ -32,11 +33,14 @@ from ..errors import UserError
 
 DIGITS = "digits"
 SCENES = "scenes"
+BUILTIN = (SCENES, DIGITS)
+#: What a demo runs on when no model is named: the app's and the CLI's default.
+DEFAULT_MODEL = SCENES
 #: The sub-folders a Stable Diffusion pipeline folder must have.
 REQUIRED_COMPONENTS = ("unet", "vae", "text_encoder", "tokenizer", "scheduler")
-#: Words that name the built-in model (what the app's picker shows, too).
-DIGITS_NAMES = ("digits", "digits (built-in)", "built-in", "builtin")
-SCENES_NAMES = ("scenes", "scene", "scenes (built-in)")
+#: Words that name each built-in model (what the app's picker shows, too); "built-in" alone is the default one.
+DIGITS_NAMES = ("digits", "digits (built-in)")
+SCENES_NAMES = ("scenes", "scene", "scenes (built-in)", "built-in", "builtin")
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}$")
 _TRUE = {"1", "on", "yes", "true"}
 
@@ -56,12 +60,15 @@ class ModelRef:
 
     @property
     def text_to_image(self) -> bool:
-        """A model that takes free-text prompts and images: Stable Diffusion, not a built-in model."""
-        return self.kind not in (DIGITS, SCENES)
+        """A model that needs the user's prompts and images (Stable Diffusion): the CLI and the app
+        require a demo's ``required`` inputs for it. The built-in models have defaults for everything
+        (the scene model takes captions as prompts, but needs none)."""
+        return self.kind not in BUILTIN
 
     @property
     def builtin(self) -> bool:
-        return self.kind in (DIGITS, SCENES)
+        """One of the project's own models ("scenes", "digits"), shipped with it."""
+        return self.kind in BUILTIN
 
     def describe(self) -> str:
         """One line for summaries: "built-in digits model", "Stable Diffusion folder ~/models/sd15",
@@ -87,17 +94,24 @@ def display_path(path) -> str:
 
 
 def is_digits(name: str | None) -> bool:
-    return (name or DIGITS).strip().lower() in DIGITS_NAMES
+    """Does ``name`` name the built-in digits model ("digits", "Digits (built-in)")?"""
+    return (name or "").strip().lower() in DIGITS_NAMES
 
 
 def is_scenes(name: str | None) -> bool:
-    return (name or "").strip().lower() in SCENES_NAMES
+    """Does ``name`` name the built-in scene model? No name (None, "") is the default: the scene model."""
+    return (name or DEFAULT_MODEL).strip().lower() in SCENES_NAMES
+
+
+def is_builtin(name: str | None) -> bool:
+    """One of the project's own models (no name: the default, the scene model)."""
+    return is_digits(name) or is_scenes(name)
 
 
 def canonical_model(name: str | None) -> str:
-    """One spelling per model: "digits", a folder as its absolute path (a choice that outlives the
-    current folder), a Hub id as typed."""
-    name = (name or DIGITS).strip()
+    """One spelling per model: "scenes" (also for no name), "digits", a folder as its absolute path
+    (a choice that outlives the current folder), a Hub id as typed."""
+    name = (name or DEFAULT_MODEL).strip()
     if is_digits(name):
         return DIGITS
     if is_scenes(name):
@@ -193,7 +207,7 @@ def resolve_model(name: str | None) -> ModelRef:
     """What ``name`` names (see the module docstring); a UserError of one line when it names nothing usable."""
     text = (name or "").strip()
     if not text:
-        raise UserError('no model named: use "digits", "scenes", a Stable Diffusion folder or a Hugging Face Hub id (org/name)')
+        raise UserError('no model named: use "scenes", "digits", a Stable Diffusion folder or a Hugging Face Hub id (org/name)')
     if is_digits(text):
         return ModelRef(DIGITS, DIGITS)
     if is_scenes(text):
@@ -206,9 +220,9 @@ def resolve_model(name: str | None) -> ModelRef:
         return _resolve_hub(text)
     if _looks_like_path(text) or os.sep in text:
         raise UserError(f"model folder not found: {display_path(path)}")
-    close = difflib.get_close_matches(text.lower(), [DIGITS, SCENES], n=1, cutoff=0.6)
+    close = difflib.get_close_matches(text.lower(), list(BUILTIN), n=1, cutoff=0.6)
     hint = f'; did you mean "{close[0]}"?' if close else ""
-    raise UserError(f"unknown model {text!r}{hint} (a model is \"digits\", \"scenes\", a Stable Diffusion folder "
+    raise UserError(f"unknown model {text!r}{hint} (a model is \"scenes\", \"digits\", a Stable Diffusion folder "
                     "or a Hugging Face Hub id such as runwayml/stable-diffusion-v1-5)")
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from ..models.resolve import DEFAULT_MODEL  # plain Python: no torch
 from .protocol import read_frame, write_frame
 
 START_TIMEOUT_S = 120.0  # importing torch on a cold disk can take long; a hung start still ends
@@ -167,11 +168,11 @@ class DemoRunner:
     close = stop
 
     # -- requests ------------------------------------------------------------------------------
-    def run(self, name: str, *, model: str = "digits", device: str = "auto", seed: int = 0,
+    def run(self, name: str, *, model: str = DEFAULT_MODEL, device: str = "auto", seed: int = 0,
             steps: int | None = None, out_dir: str | Path | None = None, options: dict | None = None,
             on_progress: Callable[[int, int, dict], None] | None = None,
             on_status: Callable[[str], None] | None = None, cancel=None) -> RunOutcome:
-        """Run demo ``name`` on ``model`` ("digits", a Stable Diffusion folder or a Hub id) in the demo
+        """Run demo ``name`` on ``model`` ("scenes", "digits", a Stable Diffusion folder or a Hub id) in the demo
         process; block until it ends. Raises ``RunFailed``. ``options`` go to the demo function
         (``prompts``, ``images``, ``source``, ``target``); progress while the model loads comes with
         ``info["stage"] == "load"``."""
@@ -198,7 +199,7 @@ class DemoRunner:
                 self._inboxes.pop(request_id, None)
 
     def _run(self, name, model, device, seed, steps, out_dir, options, on_progress, on_status, cancel) -> RunOutcome:
-        request = {"name": name, "model": model or "digits", "device": device, "seed": seed, "steps": steps,
+        request = {"name": name, "model": model or DEFAULT_MODEL, "device": device, "seed": seed, "steps": steps,
                    "out_dir": str(out_dir) if out_dir else None, "options": options or {}}
         with self._request(cancel, on_status) as (proc, run_id, inbox):
             if not self._send(proc, ("run", run_id, request)):

@@ -6,6 +6,7 @@ Shared by the demo process (which sees the real exception) and the app (which sh
 from __future__ import annotations
 
 from ..errors import is_out_of_memory
+from ..models.resolve import BUILTIN  # plain Python
 
 
 #: How each surface names the knobs that make a run smaller.
@@ -23,8 +24,9 @@ def out_of_memory_line(what: str, exc: BaseException, model=None, device=None, s
     first = (str(exc).strip().splitlines() or [""])[0]
     detail = f" ({first[:120]})" if surface == "cli" and first else ""
     tips = ["a smaller batch (fewer prompts or images)", knobs["steps"]]
-    if getattr(model, "text_to_image", False) and str(getattr(model, "dtype", "")).removeprefix("torch.") == "float32":
-        tips.append(knobs["half"])  # Stable Diffusion in float32; the digits model has no half-precision weights
+    if (getattr(model, "text_to_image", False) and getattr(model, "name", "") not in BUILTIN
+            and str(getattr(model, "dtype", "")).removeprefix("torch.") == "float32"):
+        tips.append(knobs["half"])  # Stable Diffusion in float32; the built-in models have no half-precision weights
     if device is None or getattr(device, "type", str(device)) != "cpu":
         tips.append(knobs["cpu"])
     where = "GPU memory" if device is None or getattr(device, "type", str(device)) != "cpu" else "memory"

@@ -5,12 +5,12 @@ Both ends are this package, in the same Python, on one machine: pickle carries a
 names them:
 
     app → runner   ("run", id, request)       request: name, model, device, seed, steps, out_dir, options
-                                              (model: "digits", a Stable Diffusion folder or a Hub id)
+                                              (model: "scenes", "digits", a Stable Diffusion folder or a Hub id)
                    ("cancel", id)             stop run ``id`` between two steps
                    ("device", id, name)       resolve a device name (auto → cuda/mps/cpu)
                    ("shutdown",)
     runner → app   ("ready", info)            torch imported; info: pid, torch version, threads
-                   ("status", id, text)       e.g. "loading the digits model on cpu…"; "device: …" texts
+                   ("status", id, text)       e.g. "loading the scenes model on cpu…"; "device: …" texts
                                               name the device (then the device and dtype the model runs in)
                    ("progress", id, step, total, info)   info["stage"]: "load" while the model loads
                                               (with "component" and "model"), else the demo's own stages

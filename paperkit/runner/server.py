@@ -6,11 +6,11 @@ run costs here what it costs from the command line. A reader thread takes the re
 sets the running demo's flag at once (the demo stops between two steps), a device question is
 answered without waiting for the run.
 
-Models (issue 13, "bring your own model"): a request names its model — "digits", a Stable Diffusion
-folder or a Hub id — and the model is loaded through ``paperkit.models.load_model`` once per
+Models (issue 13, "bring your own model"): a request names its model — "scenes" (the default, issue
+15), "digits", a Stable Diffusion folder or a Hub id — and the model is loaded through ``paperkit.models.load_model`` once per
 (model, device, dtype) and kept for later runs. At most one Stable Diffusion stays loaded: picking
 another one (or the same one on another device) drops the previous one first and empties the CUDA
-cache. Loading streams its own progress frames (``info["stage"] == "load"``, with the component
+cache; the built-in models are small and stay loaded beside it. Loading streams its own progress frames (``info["stage"] == "load"``, with the component
 being loaded), then a "device: …" status naming the device and dtype the model really runs in (on
 CUDA ``load_model`` picks half precision). A model that cannot be loaded is one line (its
 ``UserError``'s text) and the process carries on.
@@ -27,7 +27,7 @@ import sys
 import threading
 import time
 
-from ..models.resolve import canonical_model
+from ..models.resolve import BUILTIN, DEFAULT_MODEL, canonical_model
 from .failures import describe_failure
 from .protocol import read_frame, write_frame
 
@@ -100,7 +100,7 @@ class Server:
 
         cancel = self.cancels[run_id]
         name = request["name"]
-        model_name = request.get("model") or "digits"
+        model_name = request.get("model") or DEFAULT_MODEL
         model = None
         what = name  # what a failure line names: the demo, or the model while it loads
         last = [0.0]
@@ -123,7 +123,7 @@ class Server:
             if cancel.is_set():
                 raise Cancelled("cancelled before the demo started")
             shown = canonical_model(model_name)
-            on = f" with {model_label(shown)}" if spec.needs_model and shown != "digits" else ""
+            on = f" with {model_label(shown)}" if spec.needs_model else ""
             self.send(("status", run_id, f"running {name} on {device}{on}…"))
             t0 = time.perf_counter()
             result = run_demo(name, model, device=device, seed=int(request.get("seed", 0)), steps=request.get("steps"),
@@ -197,11 +197,8 @@ class Server:
             torch.cuda.empty_cache()
 
 
-BUILTIN = ("digits", "scenes")  # the project's own models: small, kept loaded beside a Stable Diffusion
-
-
 def model_label(name: str) -> str:
-    """How a status line names the model: "the digits model", "Stable Diffusion (NAME)"."""
+    """How a status line names the model: "the scenes model", "the digits model", "Stable Diffusion (NAME)"."""
     from pathlib import PurePath
 
     if name in BUILTIN:

@@ -43,7 +43,7 @@ class EquationScreen(Screen):
         Binding("y", "symbols", "Symbols", tooltip="Go to the symbol list (Enter opens one in the glossary)"),
         Binding("c", "copy_latex", "Copy LaTeX", show=False, tooltip="Copy the equation's LaTeX to the clipboard"),
         Binding("d", "device", "Device", show=False, tooltip="Choose the device the demo runs on (auto, cpu, cuda, mps)"),
-        Binding("m", "model", "Model", show=False, tooltip="Choose the model the demo runs on: the digits or a Stable Diffusion folder / Hub id"),
+        Binding("m", "model", "Model", show=False, tooltip="Choose the model the demo runs on: the built-in scenes or digits, or a Stable Diffusion folder / Hub id"),
         Binding("s", "quick", "Quick/full steps", show=False, tooltip="Switch between quick and the demo's full step count"),
         Binding("e", "edit_notes", "Edit note", show=False, tooltip="Write your note on this equation (same as n)"),
         Binding("ctrl+s", "save_notes", "Save note", show=False, tooltip="Save your note on this equation", priority=True),

@@ -1,7 +1,7 @@
-"""``ModelPicker``: what the run panel runs a demo on — the built-in digits model or a Stable
-Diffusion model (issue 13, "bring your own model").
+"""``ModelPicker``: what the run panel runs a demo on — a built-in model (the scene model, the
+default, issue 15; the digits model) or a Stable Diffusion model (issue 13, "bring your own model").
 
-A Select chooses "digits (built-in)" or "Stable Diffusion"; for the latter an Input takes a local
+A Select chooses "scenes (built-in)", "digits (built-in)" or "Stable Diffusion"; for the latter an Input takes a local
 diffusers folder (Tab completes folders) or a Hugging Face Hub id ("org/name"), and a line under
 them says what the choice is — the pipeline class, image size and diffusers version read from the
 folder's ``model_index.json`` and component configs — or, in the words of
@@ -98,7 +98,7 @@ class ModelPicker(Vertical):
     """
 
     class Changed(Message):
-        """The choice changed: ``model`` is "digits" or the text typed (maybe empty), ``text_to_image``
+        """The choice changed: ``model`` is "scenes", "digits" or the text typed (maybe empty), ``text_to_image``
         whether it is a Stable Diffusion choice, ``usable`` whether the model it names resolves."""
 
         def __init__(self, picker: "ModelPicker", model: str, text_to_image: bool, usable: bool):
@@ -109,7 +109,7 @@ class ModelPicker(Vertical):
         def control(self) -> "ModelPicker":
             return self.picker
 
-    def __init__(self, model: str = DIGITS, sd_model: str = "", **kwargs):
+    def __init__(self, model: str = SCENES, sd_model: str = "", **kwargs):
         """``model``: the remembered choice; ``sd_model``: the last Stable Diffusion one typed."""
         super().__init__(**kwargs)
         self._kind = DIGITS if is_digits(model) else SCENES if is_scenes(model) else SD
@@ -133,7 +133,14 @@ class ModelPicker(Vertical):
     # -- what the panel asks ---------------------------------------------------------------------
     @property
     def text_to_image(self) -> bool:
+        """A Stable Diffusion choice (the demo's required fields are required)."""
         return self._kind == SD
+
+    @property
+    def kind(self) -> str:
+        """The kind of model picked, as ``DemoSpec.describe`` and ``inputs_for`` name it: "scenes",
+        "digits" or "text"."""
+        return "text" if self._kind == SD else self._kind
 
     @property
     def model(self) -> str:
@@ -144,18 +151,18 @@ class ModelPicker(Vertical):
 
     @property
     def sd_text(self) -> str:
-        """The Stable Diffusion folder / Hub id typed (kept while digits is picked)."""
+        """The Stable Diffusion folder / Hub id typed (kept while a built-in model is picked)."""
         return self.query_one("#model-path", Input).value.strip()
 
     def label(self) -> str:
-        """A short name for summaries: "the digits model", "Stable Diffusion (tiny-sd)"."""
+        """A short name for summaries: "the scenes model", "the digits model", "Stable Diffusion (tiny-sd)"."""
         if self._kind in BUILTIN:
             return f"the {self._kind} model"
         name = Path(self.model.rstrip("/")).name or self.model
         return f"Stable Diffusion ({name})" if name else "Stable Diffusion"
 
     def choose(self, model: str) -> None:
-        """Pick ``model`` ("digits" or a folder / Hub id) as if the user had."""
+        """Pick ``model`` ("scenes", "digits" or a folder / Hub id) as if the user had."""
         if is_digits(model) or is_scenes(model):
             self.query_one("#model-kind", Select).value = DIGITS if is_digits(model) else SCENES
         else:
@@ -166,7 +173,7 @@ class ModelPicker(Vertical):
     @on(Select.Changed, "#model-kind")
     def _on_kind(self, event: Select.Changed) -> None:
         event.stop()
-        kind = event.value if event.value in (*BUILTIN, SD) else DIGITS
+        kind = event.value if event.value in (*BUILTIN, SD) else SCENES
         if kind == self._kind:  # Select reports its initial value too
             return
         self._kind = kind

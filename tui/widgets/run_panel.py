@@ -11,12 +11,15 @@ as one line in the panel and a notification; the app carries on.
 When a run finishes the result opens in ``ResultScreen`` (if the panel's screen is still the one
 shown); the panel keeps a one-line summary, and ``v`` (or the View button) shows the result again.
 
-A demo that needs a model gets a model picker (``ModelPicker``: the built-in digits model or a
-Stable Diffusion folder / cached Hub id) and, for a text-to-image model, the fields the demo takes
-(``DemoOptions``: prompts, images, from/to). Both are remembered between runs and sessions
-(``paperkit.settings``). Loading a model shows its own progress ("loading Stable Diffusion
-(sd15): unet 1/5…"), then the panel names the device and dtype the model runs in. With the digits model the
-panel runs exactly what it ran before: no fields, the demos' own defaults.
+A demo that needs a model gets a model picker (``ModelPicker``: the built-in scene model — the
+default — the built-in digits model, or a Stable Diffusion folder / cached Hub id) and the fields the
+demo takes on that model (``DemoOptions``): on the scene model its captions (all optional: empty, the
+demo's held-out captions and scenes; a text outside the scene world is one line before any run), on
+a text-to-image model prompts, images, from/to. The choice and each model's fields are remembered
+between runs and sessions (``paperkit.settings``; the scene fields under "DEMO@scenes"). Loading a
+model shows its own progress ("loading Stable Diffusion (sd15): unet 1/5…"), then the panel names
+the device and dtype the model runs in. With the digits model the panel runs exactly what it ran
+before: no fields, the demos' own defaults.
 """
 
 from __future__ import annotations
@@ -35,11 +38,11 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
-from .demo_options import DemoOptions
+from .demo_options import DemoOptions, default_texts
 from .model_picker import ModelPicker
 from .run_progress import RunProgress
 
-from paperkit.models.resolve import canonical_model, is_digits, is_scenes  # plain Python, no torch
+from paperkit.models.resolve import DEFAULT_MODEL, canonical_model, is_digits, is_scenes  # plain Python, no torch
 from paperkit.runner.failures import describe_failure as describe_error  # plain Python, no torch
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")  # paperkit.device.DEVICES (that module imports nothing heavy
@@ -62,10 +65,18 @@ def quick_steps(spec) -> int | None:
     return min(spec.default_steps, QUICK_STEPS.get(spec.name, max(5, spec.default_steps // 5)))
 
 
-def describe_spec(spec, steps: int | None, text_to_image: bool = False, scenes: bool = False) -> str:
-    """What the demo will do at ``steps`` (None: its default), in the registry's words, on the digits
-    model or a text-to-image one."""
-    return spec.describe(steps, text_to_image, scenes)
+def describe_spec(spec, steps: int | None, kind: str | None = None) -> str:
+    """What the demo will do at ``steps`` (None: its default), in the registry's words, on a model of
+    ``kind`` ("scenes", "digits", "text"; None: the demo's default model)."""
+    return spec.describe(steps, kind)
+
+
+def remembered_kind(model: str | None) -> str:
+    """The kind of a remembered model choice: "scenes" (also for none), "digits" or "text"."""
+    return "digits" if is_digits(model) else "scenes" if is_scenes(model) else "text"
+
+
+SCENE_KEY = "{demo}@scenes"  # where the settings keep a demo's fields on the scene model
 
 
 def output_dir(demo: str) -> Path:
@@ -165,7 +176,7 @@ class RunPanel(Vertical):
         self._started = 0.0
         self._device_shown = "auto"
         self._stage = ""  # the stage of the last progress shown ("load" while the model loads)
-        self._model_label = "the digits model"
+        self._model_label = "the scenes model"
         self._settings = None  # paperkit.settings, read once when the panel is built
 
     # -- layout ------------------------------------------------------------------------------------
@@ -176,10 +187,16 @@ class RunPanel(Vertical):
             settings = self._remembered()
             picker = ModelPicker(settings["model"], settings["sd_model"], id="model-picker")
             yield picker
+            kind = remembered_kind(settings["model"])
             remembered = settings["demo_inputs"].get(spec.name)
             options = DemoOptions(spec, remembered if isinstance(remembered, dict) else None, id="demo-options")
-            options.set_class(is_digits(settings["model"]) or is_scenes(settings["model"]) or not spec.inputs, "-hidden")
+            options.set_class(kind != "text" or not spec.inputs, "-hidden")
             yield options
+            remembered = settings["demo_inputs"].get(SCENE_KEY.format(demo=spec.name))
+            captions = DemoOptions(spec, remembered if isinstance(remembered, dict) else None, kind="scenes",
+                                   id="scene-options")
+            captions.set_class(kind != "scenes" or not spec.scene_inputs, "-hidden")
+            yield captions
         with Horizontal(classes="run-controls"):
             run = Button("▶ Run", id="run-button", variant="primary")
             run.tooltip = "Run this demo in the background (key: r)"
@@ -208,12 +225,14 @@ class RunPanel(Vertical):
         if not spec.needs_model:
             return f"{spec.title} — {describe_spec(spec, steps)}"
         pickers = self.query("#model-picker") if self.is_mounted else ()
-        remembered = self._remembered()["model"]
-        label = pickers.first(ModelPicker).label() if pickers else (
-            "the digits model" if is_digits(remembered) else "the scenes model" if is_scenes(remembered) else "Stable Diffusion")
-        digits, scenes = label == "the digits model", label == "the scenes model"
-        about = f"{spec.title} — {describe_spec(spec, steps, text_to_image=not digits and not scenes, scenes=scenes)}"
-        return about + (f" ({'on ' + label})" if digits or scenes else f" — on {label}")
+        if pickers:
+            picker = pickers.first(ModelPicker)
+            kind, label = picker.kind, picker.label()
+        else:
+            kind = remembered_kind(self._remembered()["model"])
+            label = {"scenes": "the scenes model", "digits": "the digits model"}.get(kind, "Stable Diffusion")
+        about = f"{spec.title} — {describe_spec(spec, steps, kind)}"
+        return about + (f" (on {label})" if kind != "text" else f" — on {label}")
 
     def _remembered(self) -> dict:
         """The settings the panel starts from (read once): the model and each demo's fields."""
@@ -234,7 +253,7 @@ class RunPanel(Vertical):
         ("" while none is typed)."""
         picker = self._picker()
         if picker is None:
-            return "digits"
+            return DEFAULT_MODEL
         if not picker.text_to_image:
             return picker.model  # a built-in model: "scenes" or "digits"
         return canonical_model(picker.model) if picker.model else ""
@@ -242,8 +261,14 @@ class RunPanel(Vertical):
     def _options(self) -> tuple[dict, str | None]:
         """(the demo's options, or the one line saying why the run cannot start)."""
         model = self.model
-        if model in ("digits", "scenes"):  # the built-in models: the demos' own defaults (held-out data, captions)
+        if model == "digits":  # the demos' own defaults (held-out digits, every class)
             return {}, None
+        if model == "scenes":  # the captions typed, each checked against the scene world; empty: the demo's own
+            boxes = self.query("#scene-options")
+            if not boxes:
+                return {}, None
+            fields = boxes.first(DemoOptions)
+            return fields.options(), fields.problem()
         picker = self._picker()
         picker.check()  # the folder may have changed since it was typed
         if picker.problem:  # no such folder, not a pipeline, …: said before any process starts
@@ -261,12 +286,16 @@ class RunPanel(Vertical):
         from paperkit import settings
 
         picker = self.query_one("#model-picker", ModelPicker)
-        changes = {"model": self.model or "digits"}
+        changes = {"model": self.model or DEFAULT_MODEL}
         if picker.sd_text:
             changes["sd_model"] = canonical_model(picker.sd_text)
         settings.update(**changes)
         if picker.text_to_image and self.spec.inputs:
             settings.remember_demo_inputs(self.spec.name, self.query_one("#demo-options", DemoOptions).texts)
+        elif picker.kind == "scenes" and self.spec.scene_inputs:
+            key, texts = SCENE_KEY.format(demo=self.spec.name), self.query_one("#scene-options", DemoOptions).texts
+            if texts != default_texts(self.spec, "scenes") or settings.demo_inputs(key):
+                settings.remember_demo_inputs(key, texts)  # the defaults untouched: nothing to keep
 
     def _initial_steps(self) -> int | None:
         return self.quick if self.quick is not None and self.quick < (self.spec.default_steps or 0) else None
@@ -330,7 +359,7 @@ class RunPanel(Vertical):
             self._set_status(f"✗ {trouble}", "-error")
             self.notify(trouble, title="Cannot run", severity="warning", timeout=6, markup=False)
             return False
-        model = self.model if self.spec.needs_model else "digits"
+        model = self.model if self.spec.needs_model else DEFAULT_MODEL
         self._model_label = self.query_one("#model-picker", ModelPicker).label() if self.spec.needs_model else ""
         self._remember()
         self._run_id += 1
@@ -393,6 +422,9 @@ class RunPanel(Vertical):
         boxes = self.query("#demo-options")
         if boxes:
             boxes.first().set_class(not event.text_to_image or not self.spec.inputs, "-hidden")
+        boxes = self.query("#scene-options")
+        if boxes:
+            boxes.first().set_class(event.picker.kind != "scenes" or not self.spec.scene_inputs, "-hidden")
         self.query_one("#run-about", Static).update(Text(self._about()))
         from paperkit import settings
 
@@ -477,7 +509,7 @@ class RunPanel(Vertical):
             self.result = outcome.result
             device = str((getattr(outcome.result, "settings", {}) or {}).get("device", ""))
             title = self.spec.title
-            if self._model_label and self._model_label != "the digits model":
+            if self._model_label and self._model_label not in ("the scenes model", "the digits model"):
                 title = f"{title} — {self._model_label}"
             self.record = RunRecord(title, outcome.result, dict(outcome.paths or {}), elapsed, device,
                                     self.steps_note())
@@ -510,7 +542,7 @@ class RunPanel(Vertical):
     # -- workers (threads that wait on the demo process) -------------------------------------------
     @work(thread=True, exclusive=True, group="demo", description="run a demo", exit_on_error=False)
     def _run_worker(self, run_id: int, name: str, device_name: str, steps: int | None, cancel: threading.Event,
-                    runner, model: str = "digits", options: dict | None = None) -> None:
+                    runner, model: str = DEFAULT_MODEL, options: dict | None = None) -> None:
         post = self.post_message  # thread-safe and never blocks, so a closing app cannot deadlock here
         last = [0.0]
 
