@@ -15,6 +15,7 @@ from pathlib import Path
 import torch
 
 from ...diffusion import alpha_bars, linear_betas
+from ...errors import UserError
 from ...progress import Callback, CancelFlag
 from ..training import RESUMED, check_hparams, fit, load_checkpoint
 from .data import IMAGE_SIZE, render_scenes, to_model_space, training_scenes
@@ -57,8 +58,6 @@ def train_scenes(
     ``paperkit.models.training.fit``."""
     check_hparams(steps=steps, batch_size=batch_size, lr=lr, p_uncond=p_uncond, ema_decay=ema_decay, warmup=warmup)
     if not (isinstance(scenes, int) and scenes >= 1):
-        from ...errors import UserError
-
         raise UserError(f"the number of training scenes must be a positive integer, got {scenes!r}")
     device = torch.device(device)
     ckpt_path = Path(checkpoint) if checkpoint is not None else default_checkpoint(out)
