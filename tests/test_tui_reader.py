@@ -395,6 +395,37 @@ def test_reflow_at_80_40_and_200_columns(tmp_path):
     run(scenario())
 
 
+def test_place_survives_the_notation_arriving_between_resizes(tmp_path):
+    """The page is read again when the paper's notation arrives; if that lands between two resizes,
+    the cursor keeps the words it was on, not the start of the wider line that held them."""
+    pdf = real_pdf("cfg.pdf")
+
+    async def scenario():
+        app = PaperkitApp(data_dir=tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_reader(app, pilot, pdf)
+            await until(pilot, lambda: screen.notation is not None and screen.page in screen._pages,
+                        what="the notation and the page read again with it", timeout=30.0)
+            text = screen.query_one("#page-text")
+            await until(pilot, lambda: text._wrapped_at == text.scrollable_content_region.width, what="the wrap")
+            abstract = next(p for p, para in enumerate(text.paragraphs) if para.text.startswith("Classifier guidance is"))
+            text.highlighted = text.line_of(abstract, 300)
+            mark = text.rows[text.highlighted].start
+            await pilot.resize_terminal(200, 50)
+            await until(pilot, lambda: text._wrapped_at == text.scrollable_content_region.width, what="the re-wrap")
+            wide = text.rows[text.highlighted]
+            assert wide.para == abstract and wide.start < mark  # the wide line starts before the place
+            screen._notation_ready(screen.notation)  # as when the notation lands now: the page is read again
+            assert screen.page not in screen._pages
+            await until(pilot, lambda: screen.page in screen._pages, what="the page read again")
+            await pilot.pause()
+            await pilot.resize_terminal(80, 24)
+            await until(pilot, lambda: text._wrapped_at == text.scrollable_content_region.width, what="the re-wrap")
+            assert text.rows[text.highlighted].para == abstract and text.rows[text.highlighted].start == mark
+
+    run(scenario())
+
+
 def test_cfg_page_3_has_no_replacement_character(tmp_path):
     pdf = real_pdf("cfg.pdf")
 

@@ -441,8 +441,8 @@ class ReaderScreen(Screen):
         self.app.open_pdf_notation = (self.title, notation)
         if self.page_shown and self.page in self._pages:
             text = self.query_one("#page-text", PageText)
-            row = text.rows[text.highlighted] if text.highlighted is not None and text.highlighted < len(text.rows) else None
-            keep = ("keep", (row.para, row.start, text.scroll_y, 0)) if row is not None and not row.blank else None
+            place = text.place()  # the words under the cursor, as kept across resizes
+            keep = ("keep", (*place, text.scroll_y, 0)) if place is not None else None
             del self._pages[self.page]
             self.go_to_page(self.page, keep)
         detail = self.query_one("#eq-detail", Static)
@@ -539,7 +539,7 @@ class ReaderScreen(Screen):
             landing = self._land_on_target(text, value, count)
         elif kind in ("back", "keep"):
             para, offset = value[0], value[1]
-            landing = text.line_of(para, offset) if 0 <= para < count else None
+            landing = text.hold(para, offset) if 0 <= para < count else None
         elif kind == "end":
             landing = next((i for i in range(len(text.rows) - 1, -1, -1) if not text.rows[i].blank), None)
         if landing is not None:
@@ -642,8 +642,8 @@ class ReaderScreen(Screen):
                 self._say(f"{symbol_text(item)} is not defined in this PDF", severity="warning")
             return
         text = self.query_one("#page-text", PageText)
-        row = text.rows[text.highlighted] if text.highlighted is not None and text.highlighted < len(text.rows) else None
-        self.jumps.append((self.page, row.para if row else 0, row.start if row else 0, text.scroll_y, self._item_index))
+        para, offset = text.place() or (0, 0)
+        self.jumps.append((self.page, para, offset, text.scroll_y, self._item_index))
         self._update_jump_binding()
         if is_mention(item):
             self.go_to_page(place.page, ("target", place))

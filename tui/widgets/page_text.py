@@ -178,18 +178,35 @@ class PageText(OptionList):
                 break
         return found
 
+    def place(self) -> tuple[int, int] | None:
+        """(paragraph, offset) the cursor line stands for: the place kept across resizes while it is
+        on this line, else the line's first character; None on a blank line or an empty page."""
+        index = self.highlighted
+        if index is None or not 0 <= index < len(self.rows) or self.rows[index].blank:
+            return None
+        row = self.rows[index]
+        para, offset = self._anchor or (-1, -1)
+        if row.para == para and row.start <= offset <= row.start + len(row.text):
+            return self._anchor
+        return (row.para, row.start)
+
+    def hold(self, para: int, offset: int) -> int | None:
+        """Put the cursor on the line showing character ``offset`` of paragraph ``para`` and keep
+        that place across resizes (a page shown again keeps the place it had, not a line's start)."""
+        line = self.line_of(para, offset)
+        if line is not None:
+            self.highlighted = line
+            self._anchor = (para, offset)
+        return line
+
     def on_resize(self) -> None:
         """Wrap again to the new width, keeping the cursor on the same words: the place is the first
         character of the line under the cursor, kept across resizes until the cursor moves."""
         if not self.paragraphs or self._width() == self._wrapped_at:
             return
-        row = self.rows[self.highlighted] if self.highlighted is not None and self.highlighted < len(self.rows) else None
-        if row is not None and row.para >= 0:
-            para, offset = self._anchor or (-1, -1)
-            if not (row.para == para and row.start <= offset <= row.start + len(row.text)):
-                self._anchor = (row.para, row.start)
+        self._anchor = self.place()
         self._rebuild()
-        if row is not None and self._anchor is not None:
+        if self._anchor is not None:
             self.highlighted = self.line_of(*self._anchor)
             self.call_after_refresh(self.scroll_to_highlight)
 
