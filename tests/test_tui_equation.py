@@ -212,7 +212,7 @@ def test_a_run_writes_labelled_figures_and_says_where(data_dir, tmp_path, monkey
             strips = [s for s in figure.query(".figure-strip") if s.region.width]  # those on screen
             assert strips and all(s.region.right <= 80 for s in strips)
             # the tiles take the width the row labels leave (the scenes' captions, shortened, take 15 columns)
-            assert max(s.region.width for s in strips) + figure._label_width() >= 60 and strips[0].styles.height.value >= 5
+            assert max(s.region.width for s in strips) + figure._label_width(figure.size.width) >= 60 and strips[0].styles.height.value >= 5
             copied = []
             app.copy_to_clipboard = copied.append
             await pilot.press("c")
@@ -519,7 +519,7 @@ def test_helpers():
     from paperkit.demos import DEMOS
     from paperkit.tui.screens.result import format_seconds
     from paperkit.tui.widgets.bar_chart import bar_length, format_value
-    from paperkit.tui.widgets.figure_view import Layout, column_chunks, figure_rows, tile_cells
+    from paperkit.tui.widgets.figure_view import Layout, column_chunks, figure_rows, row_label_text, tile_cells
     from paperkit.tui.widgets.result_parts import fmt, series_plots
 
     assert quick_steps(DEMOS["ddpm"]) == 100 and quick_steps(DEMOS["schedules"]) is None
@@ -534,6 +534,10 @@ def test_helpers():
     grid = Layout(tuple("0123456789"), ("980", "780", "580", "400", "200", "0"), 16, 16, 1)
     tw = tile_cells(grid, 2, 200, max_rows=46)
     assert figure_rows(grid, tw, 2, 200) <= 46 < figure_rows(grid, tw + 1, 2, 200)
+    # a row label wider than its cells wraps over the tile's lines, and is cut with … only past them
+    assert row_label_text("purple star → yellow circle", 14, 6) == "purple star →\nyellow circle"
+    assert row_label_text("purple star → yellow circle", 14, 1) == "purple star →…"
+    assert row_label_text("red circle → blue square and more words", 13, 2) == "red circle →\nblue square…"
     # log bars: the baseline has none, 100× twice 10×
     assert bar_length(1.0, 1000, 30, log=True) == 0 and bar_length(100, 1000, 30, log=True) == 2 * bar_length(10, 1000, 30, log=True)
     assert bar_length(None, 10, 30, log=False) == 0 and format_value(5612.3) == "5,612×"

@@ -48,7 +48,7 @@ class FigureScreen(Screen):
         from ..widgets.figure_view import tile_cells
 
         width, rows = self.app.size.width - 2, max(self.app.size.height - 2 - 3, 6)
-        label_w = source._label_width()
+        label_w = source._label_width(width)
         fit = tile_cells(source.grid, label_w, width, max_rows=rows)
         return max(2, round(max(fit, source.tile_width) * self.ZOOM ** self.zoom_steps))
 

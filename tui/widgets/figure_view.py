@@ -15,6 +15,7 @@ one (``FigureScreen``) with Enter or ``z``.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -26,7 +27,8 @@ from textual.widgets import Static
 from .page_image import image_class
 
 GAP = 1  # cells between two tiles of a row
-MAX_LABEL = 14  # row labels longer than this are shortened with …
+MAX_LABEL = 14  # row labels wider than this wrap over their row's lines (and are shortened with … past them)
+MAX_WIDE_LABEL = 30  # … or wider than this on a pane wide enough that a fifth of it is more
 MIN_TILE = 4  # narrowest tile, in cells
 READABLE = 12  # a figure whose tiles would be narrower than this wraps its columns onto more lines
 KITTY_PX = 8  # pixels per cell column handed to Kitty/Sixel renderers (rows get twice as many)
@@ -178,15 +180,18 @@ class FigureView(Widget, can_focus=True):
     def on_mount(self) -> None:
         self.call_after_refresh(self._rebuild)
 
-    def _label_width(self) -> int:
+    def _label_width(self, width: int) -> int:
+        """Cells for the row labels: the longest label, up to MAX_LABEL (a fifth of a wide pane); a
+        longer label wraps over its row's lines (``row_label_text``)."""
         labels = [r for r in self.grid.rows if r]
-        return min(MAX_LABEL, max(len(r) for r in labels)) + 1 if labels else 0
+        cap = max(MAX_LABEL, min(MAX_WIDE_LABEL, width // 5))
+        return min(cap, max(len(r) for r in labels)) + 1 if labels else 0
 
     def _rebuild(self) -> None:
         width = self.size.width or (self.parent.size.width if self.parent else 0)
         if width <= 0:
             return
-        label_w = self._label_width()
+        label_w = self._label_width(width)
         tw = self.tile or tile_cells(self.grid, label_w, width, self.max_rows, self.max_tile)
         tw = max(MIN_TILE, min(tw, max(width - label_w, MIN_TILE)))
         key = (tw, label_w, width)
@@ -210,7 +215,7 @@ class FigureView(Widget, can_focus=True):
                 image = cls(self._strip(r, chunk, tw, th, k), classes="figure-strip")
                 image.styles.width = len(chunk) * tw + GAP * (len(chunk) - 1)
                 image.styles.height = th
-                row_label = Static(Text(shorten(label, MAX_LABEL)), classes="figure-row-label")
+                row_label = Static(Text(row_label_text(label, label_w - 1, th)), classes="figure-row-label")
                 row_label.styles.width, row_label.styles.height = label_w, th
                 children = (row_label, image) if label_w else (image,)
                 row = Horizontal(*children, classes="figure-row")
@@ -263,5 +268,16 @@ class FigureView(Widget, can_focus=True):
         return (48, 48, 48)
 
 
+def row_label_text(label: str, width: int, lines: int) -> str:
+    """``label`` word-wrapped to ``width`` cells over at most ``lines`` lines, the last shortened
+    with … when it does not fit ("purple star → yellow circle" on two lines beside a tall tile)."""
+    wrapped = textwrap.wrap(label, max(width, 1)) or [""]
+    if len(wrapped) <= max(lines, 1):
+        return "\n".join(wrapped)
+    kept = wrapped[: max(lines, 1)]
+    rest = " ".join(wrapped[len(kept) - 1:])
+    return "\n".join([*kept[:-1], shorten(rest, width)])
+
+
 def shorten(label: str, width: int) -> str:
-    return label if len(label) <= width else label[: max(width - 1, 0)] + "…"
+    return label if len(label) <= width else label[: max(width - 1, 0)].rstrip() + "…"
