@@ -127,6 +127,19 @@ def test_out_writes_each_edits_four_pngs_at_32_pixels(tmp_path, capsys):
     assert Image.open(out / "edits.png").size[0] > 5 * 32  # the labelled figure beside them
 
 
+def test_the_diffedit_alias_runs_on_the_scene_model_by_default(tmp_path, capsys):
+    """`paperkit diffedit` is `paperkit run diffedit` with the method's knobs: no --model and no
+    --image needed; the knobs reach the scene demo and an --image is one line."""
+    out = tmp_path / "alias"
+    assert main(["diffedit", "--steps", str(STEPS), "--n", "2", "--threshold", "0.4", "--rescale", "minmax",
+                 "--from", SOURCE, "--to", TARGET, "--out", str(out), "--json"]) == 0
+    settings = json.loads(capsys.readouterr().out)["settings"]
+    assert settings["model"] == "scenes" and (settings["n"], settings["threshold"], settings["rescale"]) == (2, 0.4, "minmax")
+    assert sorted(p.name for p in out.glob("1-*.png")) == sorted(f"1-{k}.png" for k in KINDS)
+    assert main(["diffedit", "--image", str(out / "1-input.png")]) == 2
+    assert "the scene model takes no --image" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("args, words", [
     (["--from", "a purple dog on a plain blue background", "--to", TARGET], "not a caption"),
     (["--from", SOURCE], "--from and --to"),
