@@ -10,6 +10,7 @@ import pytest
 
 from paperkit.scenes import (BACKGROUNDS, COLOURS, SHAPES, Scene, SceneObject, edit, edit_region, parse_caption,
                              random_scene, render, shape_mask)
+from paperkit.scenes.scene import PAIR_RADIUS, SINGLE_RADIUS
 
 
 def one(shape="circle", colour="red", background="plain", bg="white", x=0.5, y=0.5, radius=0.3, seed=0) -> Scene:
@@ -58,9 +59,14 @@ def test_random_scenes_vary_and_keep_objects_apart_and_visible():
     assert {len(s.objects) for s in scenes} == {1, 2}
     for s in scenes:
         assert all(o.colour != s.colour for o in s.objects)
+        low, high = SINGLE_RADIUS if len(s.objects) == 1 else PAIR_RADIUS
+        assert all(low <= o.radius <= high and o.radius <= o.x <= 1 - o.radius and o.radius <= o.y <= 1 - o.radius
+                   for o in s.objects)  # in their size range, whole inside the picture
         if len(s.objects) == 2:
             a, b = s.objects
             assert (a.x - b.x) ** 2 + (a.y - b.y) ** 2 >= (a.radius + b.radius) ** 2
+    # pairs of the largest size still find room (a first object in the middle is placed again)
+    assert all(len(random_scene(random.Random(k), objects=2).objects) == 2 for k in range(300))
 
 
 def test_the_true_edit_region_is_where_the_renderings_differ():

@@ -92,6 +92,13 @@ def parse_caption(text: str) -> dict:
     return {"objects": objects, "background": pattern, "colour": m["bc"]}
 
 
+# object sizes as radii in units of the image side, large enough that a shape reads at 32×32: a lone
+# object 8–12 px across its radius, each of a pair 6–8 px, at least GAP apart
+SINGLE_RADIUS = (0.25, 0.37)
+PAIR_RADIUS = (0.18, 0.25)
+GAP = 0.02
+
+
 def random_scene(rng, objects: int | None = None) -> Scene:
     """A random scene from ``rng`` (``random.Random`` or anything with ``random``/``choice``):
     objects in colours other than the background's, placed apart so neither hides the other."""
@@ -99,12 +106,16 @@ def random_scene(rng, objects: int | None = None) -> Scene:
     background = rng.choice(tuple(BACKGROUNDS))
     bg_colour = rng.choice(tuple(COLOURS))
     placed: list[SceneObject] = []
+    low, high = SINGLE_RADIUS if count == 1 else PAIR_RADIUS
+    tries = 0
     while len(placed) < count:
-        # large enough to read at 32×32: a lone object 6–10 px across its radius, a pair 5–7 px
-        radius = 0.2 + 0.1 * rng.random() if count == 1 else 0.15 + 0.07 * rng.random()
+        tries += 1
+        if tries % 64 == 0:  # no room left beside the first object: place both again
+            placed = []
+        radius = low + (high - low) * rng.random()
         x = radius + (1 - 2 * radius) * rng.random()
         y = radius + (1 - 2 * radius) * rng.random()
-        if any((x - o.x) ** 2 + (y - o.y) ** 2 < (radius + o.radius + 0.03) ** 2 for o in placed):
+        if any((x - o.x) ** 2 + (y - o.y) ** 2 < (radius + o.radius + GAP) ** 2 for o in placed):
             continue
         colour = rng.choice([c for c in COLOURS if c != bg_colour and all(c != o.colour for o in placed)])
         placed.append(SceneObject(rng.choice(SHAPES), colour, x, y, radius))
