@@ -30,6 +30,8 @@ class UNetConfig:
     dropout: float = 0.1
     patch: int = 1                 # pixels folded into channels on the way in (1: none)
     scale_shift: bool = False      # condition by scaling and shifting the second norm (ADM's AdaGN), not by adding
+    context_dim: int = 0           # > 0: cross-attention to a sequence of context tokens of this width …
+    cross_from: int = 1            # … at the levels from this one down (0: every level, 1: below the top) and the middle
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -90,6 +92,32 @@ class SelfAttention(nn.Module):
         return x + h.transpose(1, 2).reshape(B, C, H, W)
 
 
+class CrossAttention(nn.Module):
+    """Each position of the feature map attends to the context tokens (Rombach et al. 2022, §3.3): the
+    scene model's objects, so that a place can take one object's shape *and* colour — what a single
+    conditioning vector added everywhere binds poorly. The output projection starts at zero, so the
+    block starts as the identity."""
+
+    def __init__(self, c: int, context_dim: int, groups: int, heads: int = 4):
+        super().__init__()
+        self.heads = heads
+        self.norm = nn.GroupNorm(groups, c)
+        self.q = nn.Linear(c, c, bias=False)
+        self.kv = nn.Linear(context_dim, 2 * c, bias=False)
+        self.out = nn.Linear(c, c)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+
+    def forward(self, x, context):
+        B, C, H, W = x.shape
+        q = self.q(self.norm(x).flatten(2).transpose(1, 2))                      # (B, HW, C)
+        k, v = self.kv(context).chunk(2, dim=-1)                                  # (B, L, C) each
+        split = lambda z: z.reshape(B, z.shape[1], self.heads, C // self.heads).transpose(1, 2)
+        h = F.scaled_dot_product_attention(split(q), split(k), split(v))         # (B, heads, HW, C/heads)
+        h = self.out(h.transpose(1, 2).reshape(B, H * W, C))
+        return x + h.transpose(1, 2).reshape(B, C, H, W)
+
+
 class UNet(nn.Module):
     """ε_θ(x_t, t, c): the noise in x_t, given the timestep t and the class c (or its embedding)."""
 
@@ -105,20 +133,28 @@ class UNet(nn.Module):
         self.downsample = nn.ModuleList()
         chans = [w[0]]
         c = w[0]
+        cross = config.context_dim
+        self.down_cross = nn.ModuleList()
         for i, width in enumerate(w):
             self.down.append(ResBlock(c, width, e, g, p, ss))
             c = width
+            if cross and i >= config.cross_from:
+                self.down_cross.append(CrossAttention(c, cross, g))
             chans.append(c)
             if i < len(w) - 1:
                 self.downsample.append(nn.Conv2d(c, c, 3, stride=2, padding=1))
         self.mid1 = ResBlock(c, c, e, g, p, ss)
         self.mid_attn = SelfAttention(c, g)
+        self.mid_cross = CrossAttention(c, cross, g) if cross else None
         self.mid2 = ResBlock(c, c, e, g, p, ss)
         self.up = nn.ModuleList()
         self.upsample = nn.ModuleList()
+        self.up_cross = nn.ModuleList()
         for i, width in reversed(list(enumerate(w))):
             self.up.append(ResBlock(c + chans.pop(), width, e, g, p, ss))
             c = width
+            if cross and i >= config.cross_from:
+                self.up_cross.append(CrossAttention(c, cross, g))
             if i > 0:
                 self.upsample.append(nn.Conv2d(c, c, 3, padding=1))
         self.norm_out = nn.GroupNorm(g, c)
@@ -130,8 +166,9 @@ class UNet(nn.Module):
         """The class embedding that conditions the network: (B,) labels → (B, emb_dim)."""
         return self.class_emb(labels)
 
-    def forward(self, x: torch.Tensor, t: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
-        """``cond`` is either integer labels (B,) or class embeddings (B, emb_dim), e.g. interpolated."""
+    def forward(self, x: torch.Tensor, t: torch.Tensor, cond: torch.Tensor, context: torch.Tensor | None = None) -> torch.Tensor:
+        """``cond`` is either integer labels (B,) or class embeddings (B, emb_dim), e.g. interpolated;
+        ``context`` (B, L, context_dim) the tokens cross-attention reads, with ``context_dim`` set."""
         c_emb = self.class_emb(cond) if not cond.is_floating_point() else cond.to(x.dtype)
         emb = self.time_mlp(timestep_embedding(t, self.config.emb_dim).to(x.dtype)) + c_emb
         p = self.config.patch
@@ -139,12 +176,19 @@ class UNet(nn.Module):
         skips = [h]
         for i, block in enumerate(self.down):
             h = block(h, emb)
+            if self.down_cross and i >= self.config.cross_from:
+                h = self.down_cross[i - self.config.cross_from](h, context)
             skips.append(h)
             if i < len(self.downsample):
                 h = self.downsample[i](h)
-        h = self.mid2(self.mid_attn(self.mid1(h, emb)), emb)
+        h = self.mid_attn(self.mid1(h, emb))
+        if self.mid_cross is not None:
+            h = self.mid_cross(h, context)
+        h = self.mid2(h, emb)
         for i, block in enumerate(self.up):
             h = block(torch.cat([h, skips.pop()], dim=1), emb)
+            if self.up_cross and i < len(self.up_cross):
+                h = self.up_cross[i](h, context)
             if i < len(self.upsample):
                 h = self.upsample[i](F.interpolate(h, scale_factor=2, mode="nearest"))
         out = self.conv_out(F.silu(self.norm_out(h)))

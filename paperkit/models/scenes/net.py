@@ -2,10 +2,14 @@
 ε-prediction UNet (``paperkit.models.unet``) at 32×32 RGB.
 
 The encoder embeds each of a caption's six attribute tokens (``tokens.py``) with one shared table,
-concatenates them and maps them through a two-layer MLP to the UNet's conditioning vector, which is
-added to the timestep embedding in every residual block. Concatenation keeps each word in its slot,
-so the network knows which colour goes with which shape; the vector is what prompt interpolation
-blends (DiffEdit and CFG only ever need the tokens).
+concatenates them and maps them through a two-layer MLP to the UNet's conditioning vector, which
+joins the timestep embedding in every residual block (scale and shift, AdaGN). With ``context_dim``
+set it also makes three context tokens — each object (its shape and colour together) and the
+background — that the UNet's 8×8 and 4×4 features attend to (cross-attention), so a place in the
+picture takes one object's shape *and* its colour: a single vector for "a red circle and a blue
+star" leaves the network to guess which colour goes with which shape. ``embed`` returns both, flat
+(B, emb_dim + 3·context_dim): what prompt interpolation blends (DiffEdit and CFG only ever need the
+tokens).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from .tokens import SLOTS, VOCABULARY
 
 def _unet_default() -> UNetConfig:
     return UNetConfig(image_size=32, channels=3, num_classes=0, widths=(32, 64, 96), emb_dim=128, dropout=0.0, patch=2,
-                      scale_shift=True)
+                      scale_shift=True, context_dim=64)
 
 
 @dataclass(frozen=True)
@@ -38,20 +42,35 @@ class SceneNetConfig:
 
 
 class SceneNet(nn.Module):
-    """ε_θ(x_t, t, c) for captions c given as six token ids (B, 6) or as embeddings (B, emb_dim)."""
+    """ε_θ(x_t, t, c) for captions c given as six token ids (B, 6) or as embeddings (B, D), D = ``embed_dim``."""
 
     def __init__(self, config: SceneNetConfig = SceneNetConfig()):
         super().__init__()
         self.config = config
-        e = config.unet.emb_dim
-        self.tokens = nn.Embedding(len(VOCABULARY), config.token_dim)
-        self.encoder = nn.Sequential(nn.Linear(len(SLOTS) * config.token_dim, e), nn.SiLU(), nn.Linear(e, e))
+        e, d, k = config.unet.emb_dim, config.token_dim, config.unet.context_dim
+        self.tokens = nn.Embedding(len(VOCABULARY), d)
+        self.encoder = nn.Sequential(nn.Linear(len(SLOTS) * d, e), nn.SiLU(), nn.Linear(e, e))
+        if k:  # (shape, colour) of an object → its token, one map for both objects; (pattern, colour) → the background's
+            self.object = nn.Sequential(nn.Linear(2 * d, k), nn.SiLU(), nn.Linear(k, k))
+            self.background = nn.Sequential(nn.Linear(2 * d, k), nn.SiLU(), nn.Linear(k, k))
         self.unet = UNet(config.unet)
 
+    @property
+    def embed_dim(self) -> int:
+        return self.config.unet.emb_dim + 3 * self.config.unet.context_dim
+
     def embed(self, tokens: torch.Tensor) -> torch.Tensor:
-        """Token ids (B, 6) → the caption's conditioning vector (B, emb_dim)."""
-        return self.encoder(self.tokens(tokens).flatten(1))
+        """Token ids (B, 6) → the caption's conditioning (B, D): the vector, then the context tokens, flat."""
+        words = self.tokens(tokens)                                              # (B, 6, d): slots as in SLOTS
+        vector = self.encoder(words.flatten(1))
+        if not self.config.unet.context_dim:
+            return vector
+        pairs = words.reshape(words.shape[0], 3, -1)                             # (B, 3, 2d): object, object, background
+        context = torch.stack([self.object(pairs[:, 0]), self.object(pairs[:, 1]), self.background(pairs[:, 2])], 1)
+        return torch.cat([vector, context.flatten(1)], 1)
 
     def forward(self, x: torch.Tensor, t: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
         emb = cond.to(x.dtype) if cond.is_floating_point() else self.embed(cond)
-        return self.unet(x, t, emb)
+        e, k = self.config.unet.emb_dim, self.config.unet.context_dim
+        context = emb[:, e:].reshape(emb.shape[0], 3, k) if k else None
+        return self.unet(x, t, emb[:, :e], context)
