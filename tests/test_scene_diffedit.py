@@ -66,7 +66,9 @@ def test_held_out_edits_are_labelled_rows_scored_per_edit(held_out):
 def test_settings_name_the_papers_values_beside_the_ones_used(held_out):
     result, _ = held_out
     s = result.settings
-    assert s["paper"] == {"n": 10, "strength": 0.5, "threshold": 0.5, "encode_ratio": 0.5, "guidance": 7.5}
+    assert s["paper"] == {"n": 10, "strength": 0.5, "threshold": 0.5, "rescale": "minmax", "fill_holes": False,
+                          "encode_ratio": 0.5, "guidance": 7.5}
+    assert {"rescale", "fill_holes", "encode_ratio"} <= set(s["not_the_papers"]) and "threshold" not in s["not_the_papers"]
     assert (s["n"], s["steps"]) == (N, STEPS)
     assert set(s["not_the_papers"]) == {k for k in s["paper"] if s[k] != s["paper"][k]} and "n" in s["not_the_papers"]
 

@@ -8,10 +8,10 @@ The world renders both captions at one layout, so the pixels an edit should touc
 edit's mask IoU with them, the share of pixels kept outside the mask, and whether the attribute
 classifier reads the edited scene as Q go into the table and ``--json``.
 
-Settings (``DIFFEDIT_DEFAULTS``): the paper's n = 10, strength 0.5 and guidance 7.5; threshold 0.3
-and r = 0.8 rather than 0.5 and 0.5, because on this world they serve better — over 12 held-out edits
-with the shipped model, threshold 0.5 gave a mean IoU of 0.43 and 0.3 gave 0.52, and r = 0.5 turned
-17 % of the edits into their query where r = 0.8 turned 42 % (MODEL_CARD_SCENES.md has the sweep).
+Settings (``DIFFEDIT_DEFAULTS``): the paper's n = 10, strength 0.5, threshold 0.5 and guidance 7.5;
+the difference map rescaled as diffusers does (clamped at 3 × its mean, ``clamp_mean``) rather than
+min–max, the mask's enclosed holes filled, and r = 0.8 rather than 0.5 — ``paperkit.models.scenes.edits``
+says why, with the figures (MODEL_CARD_SCENES.md has the whole sweep).
 The result's settings name both: ``paper`` (``PAPER_SETTINGS``) and ``not_the_papers`` (the keys used
 otherwise). Progress is one counter, 1 + 2·int(steps · r) ticks: the mask, each encoding step, each
 decoding step; cancel stops between any two.
@@ -33,7 +33,8 @@ from .result import DemoResult
 EDITS = 6
 #: The paper's values (§3–4: n = 10 noise draws at 50 % strength, threshold 0.5, r = 0.5, guidance 7.5),
 #: named in each result's settings beside the ones used (``not_the_papers``).
-PAPER_SETTINGS = {"n": 10, "strength": 0.5, "threshold": 0.5, "encode_ratio": 0.5, "guidance": 7.5}
+PAPER_SETTINGS = {"n": 10, "strength": 0.5, "threshold": 0.5, "rescale": "minmax", "fill_holes": False, "encode_ratio": 0.5,
+                  "guidance": 7.5}
 
 
 def run_scenes(model, *, device, seed: int, steps: int | None, callback=None, cancel=None, source: str | None = None,
@@ -75,7 +76,8 @@ def run_scenes(model, *, device, seed: int, steps: int | None, callback=None, ca
         result.files[f"{i}-truth"] = (o.truth * 255).astype(np.uint8)
         result.files[f"{i}-edit"] = o.edited
     result.tables.append({"name": "edits", "title": f"DiffEdit on {what}: n = {opts['n']}, strength {opts['strength']:g}, "
-                          f"threshold {opts['threshold']:g}, r = {opts['encode_ratio']:g}, guidance {opts['guidance']:g}",
+                          f"{opts['rescale']} rescale, threshold {opts['threshold']:g}"
+                          f"{', holes filled' if opts['fill_holes'] else ''}, r = {opts['encode_ratio']:g}, guidance {opts['guidance']:g}",
                           "columns": list(rows[0]), "rows": rows})
     result.metrics.update({"mean_iou": stats["mean_iou"], "unchanged_outside_mask": stats["min_kept"]})
     if stats["reads_as_query"] is not None:
