@@ -161,6 +161,12 @@ def test_a_captions_scene_is_the_same_layout_every_time():
     a, b = scene_for_caption(SOURCE), scene_for_caption("  A red circle on a striped  blue background ")
     assert a == b and a.caption == SOURCE
     assert scene_for_caption(SOURCE, seed=1) != a and scene_for_caption(SOURCE, seed=1).caption == SOURCE
+    # two objects are placed in the caption's order, left to right, whatever the seed
+    for text in ("a red circle and a blue star on a plain white background", "a blue star and a red circle on a plain white background"):
+        for seed in range(5):
+            scene = scene_for_caption(text, seed=seed)
+            assert scene.caption == text
+            assert (scene.objects[0].colour, scene.objects[0].x < scene.objects[1].x) == (text.split()[1], True)
 
 
 def test_the_files_cross_the_demo_process(tmp_path):

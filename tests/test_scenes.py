@@ -27,6 +27,17 @@ def test_captions_are_composed_from_the_attributes_and_read_back():
         parse_caption("a mauve hexagon on a paisley background")
 
 
+def test_a_caption_names_two_objects_left_to_right():
+    right, left = SceneObject("star", "orange", 0.75, 0.2, 0.15), SceneObject("circle", "red", 0.25, 0.8, 0.15)
+    assert Scene("plain", "white", (right, left)).caption == "a red circle and an orange star on a plain white background"
+    rng = random.Random(3)
+    pairs = [s for s in (random_scene(rng, objects=2) for _ in range(50))]
+    for scene in pairs:
+        first, second = parse_caption(scene.caption)["objects"]
+        by_x = sorted(scene.objects, key=lambda o: o.x)
+        assert (first, second) == ((by_x[0].colour, by_x[0].shape), (by_x[1].colour, by_x[1].shape))
+
+
 def test_a_rendering_is_exact_rgb_and_the_same_every_time():
     rng = random.Random(7)
     for _ in range(20):

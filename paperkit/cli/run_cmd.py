@@ -63,7 +63,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     add_model_arguments(p)
     p.add_argument("--prompt", dest="prompts", action="append", metavar="TEXT",
                    help="a prompt (repeat for several: one column each; interpolation takes two; inversion a caption); "
-                   "on the scene model a caption such as 'a red circle on a striped blue background'")
+                   "on the scene model a caption such as 'a red circle on a striped blue background' (two objects named left to right)")
     p.add_argument("--image", dest="images", action="append", metavar="PATH",
                    help="an image file for inversion or diffedit (repeat for several)")
     p.add_argument("--from", dest="source", metavar="TEXT", help="diffedit: the text describing the image as it is (R; a caption on the scene model)")

@@ -32,7 +32,7 @@ def add_parser(sub) -> None:
     p.add_argument("--steps", type=int, default=None, help="optimiser steps in all (default: digits 5000, scenes 5500)")
     p.add_argument("--batch", type=int, default=None, help="batch size (default: digits 128, scenes 64)")
     p.add_argument("--lr", type=float, default=None, help="peak learning rate (default 2e-3)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the shipped run's, digits 0, scenes 1)")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or mps (default auto)")
     p.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's choice)")
     p.add_argument("--out", type=Path, default=None, help="where to write the weights (default: the shipped digits.pt or scenes.pt)")
@@ -68,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
     steps = args.steps if args.steps is not None else DEFAULTS["steps"]
     batch = args.batch if args.batch is not None else DEFAULTS["batch_size"]
     lr = args.lr if args.lr is not None else DEFAULTS["lr"]
+    seed = args.seed if args.seed is not None else DEFAULTS["seed"]
     out = (args.out or WEIGHTS).expanduser()
     if out.is_dir():
         raise UserError(f"--out {out} is a folder: give a file name such as {out / WEIGHTS.name}")
@@ -78,10 +79,10 @@ def run(args: argparse.Namespace) -> int:
         torch.set_num_threads(args.threads)
     ckpt = default_checkpoint(out)
     what = f"resuming from {ckpt}" if args.resume else f"checkpoints every {args.checkpoint_every} steps to {ckpt}" if args.checkpoint_every else "no checkpoints"
-    print(f"training {args.model}: {steps} steps, batch {batch}, lr {lr:g}, seed {args.seed}, {device}; {what}", file=sys.stderr)
+    print(f"training {args.model}: {steps} steps, batch {batch}, lr {lr:g}, seed {seed}, {device}; {what}", file=sys.stderr)
     progress = ProgressLine(sys.stderr)
     try:
-        model = train(steps=steps, batch_size=batch, lr=lr, seed=args.seed, device=device,
+        model = train(steps=steps, batch_size=batch, lr=lr, seed=seed, device=device,
                       out=out, resume=args.resume, callback=progress, checkpoint_every=args.checkpoint_every)
     except OSError as exc:
         raise UserError(f"cannot write the weights or checkpoint: {exc}") from exc

@@ -3,7 +3,9 @@
 A ``Scene`` is its whole layout — every attribute and position — so a renderer draws it exactly, and
 two scenes that differ in one object's shape or colour differ only where that object is (the true
 edit region, ``edits.edit_region``). The caption is composed from the attributes: "a red circle on
-a striped blue background", "a red circle and a green star on a plain white background".
+a striped blue background", "a red circle and a green star on a plain white background". Two objects
+are named left to right, as one reads the picture, so a caption also says which object is where:
+"a red circle and a green star" has the circle on the left.
 """
 
 from __future__ import annotations
@@ -64,9 +66,14 @@ class Scene:
 
 
 def caption(scene: Scene) -> str:
-    """ "a red circle on a striped blue background" """
-    things = " and ".join(f"{_article(o.colour)} {o.colour} {o.shape}" for o in scene.objects)
+    """ "a red circle on a striped blue background"; two objects named left to right (by centre)."""
+    things = " and ".join(f"{_article(o.colour)} {o.colour} {o.shape}" for o in left_to_right(scene.objects))
     return f"{things} on a {BACKGROUNDS[scene.background]} {scene.colour} background"
+
+
+def left_to_right(objects) -> list[SceneObject]:
+    """Objects in the order a caption names them: by the centre's x, then its y."""
+    return sorted(objects, key=lambda o: (o.x, o.y))
 
 
 def _article(word: str) -> str:
@@ -81,7 +88,7 @@ _CAPTION = re.compile(
 
 
 def parse_caption(text: str) -> dict:
-    """The attributes a caption names: {"objects": [(colour, shape), …], "background", "colour"}.
+    """The attributes a caption names: {"objects": [(colour, shape), …] left to right, "background", "colour"}.
     Raises ValueError, in one line, for a caption outside the world's vocabulary."""
     m = _CAPTION.match(" ".join(text.lower().split()))
     if m is None:
@@ -97,12 +104,14 @@ def parse_caption(text: str) -> dict:
 SINGLE_RADIUS = (0.25, 0.37)
 PAIR_RADIUS = (0.18, 0.25)
 GAP = 0.02
+PAIR_SHARE = 0.4  # the share of scenes with two objects, when the count is left to chance
 
 
-def random_scene(rng, objects: int | None = None) -> Scene:
+def random_scene(rng, objects: int | None = None, pairs: float = PAIR_SHARE) -> Scene:
     """A random scene from ``rng`` (``random.Random`` or anything with ``random``/``choice``):
-    objects in colours other than the background's, placed apart so neither hides the other."""
-    count = objects if objects is not None else (1 if rng.random() < 0.6 else 2)
+    objects in colours other than the background's, placed apart so neither hides the other; two
+    objects with probability ``pairs`` unless ``objects`` says how many."""
+    count = objects if objects is not None else (1 if rng.random() < 1 - pairs else 2)
     background = rng.choice(tuple(BACKGROUNDS))
     bg_colour = rng.choice(tuple(COLOURS))
     placed: list[SceneObject] = []

@@ -15,13 +15,15 @@ import numpy as np
 import torch
 
 from ...scenes import Scene, random_scene, render
+from ...scenes.scene import PAIR_SHARE
 
 IMAGE_SIZE = 32
 
 
-def training_scenes(count: int, seed: int = 0) -> list[Scene]:
+def training_scenes(count: int, seed: int = 0, pairs: float = PAIR_SHARE) -> list[Scene]:
+    """``count`` scenes of the training stream, a share ``pairs`` of them with two objects."""
     rng = random.Random(f"paperkit scenes: train {seed}")
-    return [random_scene(rng) for _ in range(count)]
+    return [random_scene(rng, pairs=pairs) for _ in range(count)]
 
 
 def held_out_scenes(count: int, objects: int | None = None, seed: int = 0) -> list[Scene]:

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from ...errors import UserError
 from ...scenes import Scene, SceneObject, parse_caption, random_scene
+from ...scenes.scene import left_to_right
 
 
 def scene_for_caption(caption: str, seed: int = 0) -> Scene:
@@ -23,5 +24,6 @@ def scene_for_caption(caption: str, seed: int = 0) -> Scene:
         raise UserError(f"“{caption}”: an object the colour of its background would be invisible; pick another colour")
     rng = random.Random(f"paperkit scenes: caption {' '.join(caption.lower().split())} {seed}")
     layout = random_scene(rng, objects=len(objects))
-    placed = tuple(SceneObject(shape, colour, o.x, o.y, o.radius) for (colour, shape), o in zip(objects, layout.objects))
+    # the caption names its objects left to right (``paperkit.scenes.caption``): so are they placed
+    placed = tuple(SceneObject(shape, colour, o.x, o.y, o.radius) for (colour, shape), o in zip(objects, left_to_right(layout.objects)))
     return replace(layout, background=parsed["background"], colour=parsed["colour"], objects=placed)

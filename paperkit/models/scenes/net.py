@@ -7,7 +7,9 @@ joins the timestep embedding in every residual block (scale and shift, AdaGN). W
 set it also makes three context tokens — each object (its shape and colour together) and the
 background — that the UNet's 8×8 and 4×4 features attend to (cross-attention), so a place in the
 picture takes one object's shape *and* its colour: a single vector for "a red circle and a blue
-star" leaves the network to guess which colour goes with which shape. ``embed`` returns both, flat
+star" leaves the network to guess which colour goes with which shape. With ``slots`` each object's
+token also carries its place in the caption — first (the left object) or second — so the two tokens
+differ even in what they ask of the layout, and the network need not guess which object goes where. ``embed`` returns both, flat
 (B, emb_dim + 3·context_dim): what prompt interpolation blends (DiffEdit and CFG only ever need the
 tokens).
 """
@@ -32,13 +34,14 @@ def _unet_default() -> UNetConfig:
 class SceneNetConfig:
     token_dim: int = 32
     unet: UNetConfig = field(default_factory=_unet_default)
+    slots: bool = True   # an object's context token knows whether it is the first named (left) or the second
 
     def to_dict(self) -> dict:
-        return {"token_dim": self.token_dim, "unet": asdict(self.unet)}
+        return {"token_dim": self.token_dim, "unet": asdict(self.unet), "slots": self.slots}
 
     @classmethod
     def from_dict(cls, d: dict) -> "SceneNetConfig":
-        return cls(token_dim=int(d["token_dim"]), unet=UNetConfig.from_dict(d["unet"]))
+        return cls(token_dim=int(d["token_dim"]), unet=UNetConfig.from_dict(d["unet"]), slots=bool(d.get("slots", False)))
 
 
 class SceneNet(nn.Module):
@@ -50,8 +53,9 @@ class SceneNet(nn.Module):
         e, d, k = config.unet.emb_dim, config.token_dim, config.unet.context_dim
         self.tokens = nn.Embedding(len(VOCABULARY), d)
         self.encoder = nn.Sequential(nn.Linear(len(SLOTS) * d, e), nn.SiLU(), nn.Linear(e, e))
-        if k:  # (shape, colour) of an object → its token, one map for both objects; (pattern, colour) → the background's
-            self.object = nn.Sequential(nn.Linear(2 * d, k), nn.SiLU(), nn.Linear(k, k))
+        if k:  # (shape, colour[, slot]) of an object → its token, one map for both objects; (pattern, colour) → the background's
+            self.slot = nn.Embedding(2, d) if config.slots else None
+            self.object = nn.Sequential(nn.Linear((3 if config.slots else 2) * d, k), nn.SiLU(), nn.Linear(k, k))
             self.background = nn.Sequential(nn.Linear(2 * d, k), nn.SiLU(), nn.Linear(k, k))
         self.unet = UNet(config.unet)
 
@@ -66,7 +70,11 @@ class SceneNet(nn.Module):
         if not self.config.unet.context_dim:
             return vector
         pairs = words.reshape(words.shape[0], 3, -1)                             # (B, 3, 2d): object, object, background
-        context = torch.stack([self.object(pairs[:, 0]), self.object(pairs[:, 1]), self.background(pairs[:, 2])], 1)
+        first, second = pairs[:, 0], pairs[:, 1]
+        if self.slot is not None:                                                # left, right
+            first = torch.cat([first, self.slot.weight[0].expand(len(first), -1)], 1)
+            second = torch.cat([second, self.slot.weight[1].expand(len(second), -1)], 1)
+        context = torch.stack([self.object(first), self.object(second), self.background(pairs[:, 2])], 1)
         return torch.cat([vector, context.flatten(1)], 1)
 
     def forward(self, x: torch.Tensor, t: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:

@@ -3,8 +3,9 @@
 The model's text encoder works over the world's own vocabulary (``paperkit.scenes.vocabulary``), not
 over free text: a caption is parsed (``parse_caption``) into six slots — the first object's shape and
 colour, the second's (or ``<none>``), the background's pattern and colour — and each slot holds one
-token id. The two objects are put in a fixed order (shape, then colour), so "a red circle and a
-blue star" and "a blue star and a red circle" are the same caption. The empty caption is six
+token id. The objects keep the caption's order, which is the picture's from left to right
+(``paperkit.scenes.caption``): "a red circle and a blue star" puts the circle on the left, "a blue
+star and a red circle" the star. The empty caption is six
 ``<null>`` tokens: the unconditional input of classifier-free guidance (CFG paper §3.2), which
 training shows in place of the caption with probability p_uncond.
 
@@ -32,7 +33,7 @@ def caption_tokens(caption: str) -> tuple[int, ...]:
         parsed = parse_caption(text)
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    objects = sorted(parsed["objects"], key=lambda cs: (SHAPES.index(cs[1]), tuple(COLOURS).index(cs[0])))
+    objects = parsed["objects"]
     (c1, s1), (c2, s2) = objects[0], objects[1] if len(objects) > 1 else (NONE, NONE)
     return (_ID[s1], _ID[c1], _ID[s2], _ID[c2], _ID[parsed["background"]], _ID[parsed["colour"]])
 

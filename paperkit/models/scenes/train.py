@@ -1,8 +1,9 @@
 """Training the scene model: DDPM's Algorithm 1 (``ddpm.alg1``, the loop in ``paperkit.models.training``)
 on rendered scenes with their captions, DDPM's linear schedule (β from 10⁻⁴ to 0.02, T = 1000).
 
-The data are ``scenes`` scenes from the training stream (``data.training_scenes``), rendered once at
-32×32 and reused; each batch draws from them uniformly. For classifier-free guidance the whole caption
+The data are ``scenes`` scenes from the training stream (``data.training_scenes``), half of them with
+two objects (``pairs``: a pair asks the network to bind each colour to its shape and place, the part
+it learns last), rendered once at 32×32 and reused; each batch draws from them uniformly. For classifier-free guidance the whole caption
 is replaced by the null caption with probability ``p_uncond`` (CFG paper, Algorithm 1). The defaults
 fit the CPU of a 2-core machine in under 30 minutes, rendering included (the model card has the run).
 """
@@ -24,8 +25,8 @@ from .net import SceneNet, SceneNetConfig
 from .tokens import NULL_TOKENS, caption_tokens
 
 T = 1000
-DEFAULTS = dict(steps=5500, batch_size=64, lr=2e-3, seed=0, p_uncond=0.1, ema_decay=0.998, warmup=200,
-                weight_decay=0.01, scenes=30000, min_snr=5.0)
+DEFAULTS = dict(steps=5500, batch_size=64, lr=2e-3, seed=1, p_uncond=0.1, ema_decay=0.998, warmup=200,
+                weight_decay=0.01, scenes=30000, min_snr=5.0, pairs=0.5)
 
 
 def default_checkpoint(out: Path | None) -> Path:
@@ -49,6 +50,7 @@ def train_scenes(
     warmup: int = DEFAULTS["warmup"],
     weight_decay: float = DEFAULTS["weight_decay"],
     min_snr: float = DEFAULTS["min_snr"],
+    pairs: float = DEFAULTS["pairs"],
     checkpoint: Path | None = None,
     checkpoint_every: int = 500,
     config: SceneNetConfig = SceneNetConfig(),
@@ -59,17 +61,20 @@ def train_scenes(
     check_hparams(steps=steps, batch_size=batch_size, lr=lr, p_uncond=p_uncond, ema_decay=ema_decay, warmup=warmup)
     if not (isinstance(scenes, int) and scenes >= 1):
         raise UserError(f"the number of training scenes must be a positive integer, got {scenes!r}")
+    if not 0.0 <= pairs <= 1.0:
+        raise UserError(f"the share of two-object scenes must be between 0 and 1, got {pairs!r}")
     device = torch.device(device)
     ckpt_path = Path(checkpoint) if checkpoint is not None else default_checkpoint(out)
     hp = dict(batch_size=batch_size, lr=lr, seed=seed, p_uncond=p_uncond, ema_decay=ema_decay, warmup=warmup,
-              weight_decay=weight_decay, augment=0, scenes=scenes, min_snr=min_snr)
+              weight_decay=weight_decay, augment=0, scenes=scenes, min_snr=min_snr, pairs=pairs)
     state = None
     if resume:
         state = load_checkpoint(ckpt_path)
         hp.update({k: state["hparams"][k] for k in (*RESUMED, "scenes", "min_snr")})
+        hp["pairs"] = state["hparams"].get("pairs", 0.4)
         config = SceneNetConfig.from_dict(state["config"])
 
-    layouts = training_scenes(hp["scenes"], seed=hp["seed"])
+    layouts = training_scenes(hp["scenes"], seed=hp["seed"], pairs=hp["pairs"])
     images = torch.from_numpy(render_scenes(layouts, config.unet.image_size))        # uint8 (N, H, W, 3)
     tokens = torch.tensor([caption_tokens(s.caption) for s in layouts])
     null = torch.tensor(NULL_TOKENS)
