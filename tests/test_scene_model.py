@@ -14,11 +14,12 @@ from paperkit.progress import Cancelled
 from paperkit.models.scenes.tokens import NULL_TOKENS, VOCABULARY, caption_tokens, tokens_caption
 
 
-def test_caption_tokens_are_order_free_and_round_trip():
+def test_caption_tokens_keep_the_left_to_right_order_and_round_trip():
     a = caption_tokens("a red circle and a blue star on a striped green background")
     b = caption_tokens("A blue star and a red circle on a striped  green background")
-    assert a == b and len(a) == 6
+    assert len(a) == 6 and a[:2] == b[2:4] and a[2:4] == b[:2] and a[4:] == b[4:]  # the circle on the left, then on the right
     assert tokens_caption(a) == "a red circle and a blue star on a striped green background"
+    assert tokens_caption(b) == "a blue star and a red circle on a striped green background"
     one = caption_tokens("an orange ring on a speckled white background")
     assert VOCABULARY[one[2]] == "<none>" and tokens_caption(one) == "an orange ring on a speckled white background"
     assert caption_tokens("") == NULL_TOKENS and tokens_caption(NULL_TOKENS) == ""
@@ -75,19 +76,57 @@ def test_held_out_layouts_are_not_training_layouts():
     from paperkit.models.scenes.edits import held_out_edits
     from paperkit.models.scenes.train import DEFAULTS
 
-    seen = {(s.background, s.colour, s.objects) for s in training_scenes(DEFAULTS["scenes"])}
+    seen = {(s.background, s.colour, s.objects) for s in training_scenes(DEFAULTS["scenes"], seed=DEFAULTS["seed"], pairs=DEFAULTS["pairs"])}
     for s in held_out_scenes(500) + [e.before for e in held_out_edits(12)]:
         assert (s.background, s.colour, s.objects) not in seen
 
 
-def test_tiny_training_run_lowers_the_loss_and_resumes_exactly(tmp_path):
-    from paperkit.models.scenes.net import SceneNetConfig
+def test_the_training_stream_has_the_share_of_pairs_asked_for():
+    from paperkit.models.scenes.data import training_scenes
     from paperkit.models.scenes.train import train_scenes
+
+    for share in (0.0, 0.5, 1.0):
+        pairs = sum(len(s.objects) == 2 for s in training_scenes(2000, seed=3, pairs=share))
+        assert abs(pairs / 2000 - share) < 0.04, (share, pairs)
+    assert training_scenes(50, seed=3) == training_scenes(50, seed=3, pairs=0.4)  # the world's own share, as before
+    with pytest.raises(UserError, match="between 0 and 1"):
+        train_scenes(pairs=1.5, out=None)
+
+
+def _small_config(slots: bool = True):
+    from paperkit.models.scenes.net import SceneNetConfig
     from paperkit.models.unet import UNetConfig
 
-    small = SceneNetConfig(token_dim=8, unet=UNetConfig(image_size=32, channels=3, num_classes=0, widths=(16, 16, 32),
-                                                         emb_dim=32, groups=4, dropout=0.0, patch=2,
-                                                         scale_shift=True, context_dim=16))
+    return SceneNetConfig(token_dim=8, slots=slots, unet=UNetConfig(image_size=32, channels=3, num_classes=0, widths=(16, 16, 32),
+                                                                    emb_dim=32, groups=4, dropout=0.0, patch=2,
+                                                                    scale_shift=True, context_dim=16))
+
+
+def test_each_objects_token_knows_whether_it_is_on_the_left():
+    """With slots, "a red circle and a blue star" (circle on the left) and "a blue star and a red
+    circle" give the network different object tokens — the same pair, swapped; without, the same two."""
+    from paperkit.models.scenes.net import SceneNet, SceneNetConfig
+
+    torch.manual_seed(0)
+    texts = ["a red circle and a blue star on a plain white background", "a blue star and a red circle on a plain white background"]
+    tokens = torch.tensor([caption_tokens(t) for t in texts])
+    for slots in (True, False):
+        net = SceneNet(_small_config(slots))
+        e, k = net.config.unet.emb_dim, net.config.unet.context_dim
+        with torch.no_grad():
+            ctx = net.embed(tokens)[:, e:].reshape(2, 3, k)
+        swapped = torch.allclose(ctx[0, 0], ctx[1, 1]) and torch.allclose(ctx[0, 1], ctx[1, 0])
+        assert swapped != slots
+    # weights written before slots existed load as they were trained
+    old = _small_config().to_dict()
+    del old["slots"]
+    assert SceneNetConfig.from_dict(old).slots is False and SceneNetConfig.from_dict(_small_config().to_dict()).slots
+
+
+def test_tiny_training_run_lowers_the_loss_and_resumes_exactly(tmp_path):
+    from paperkit.models.scenes.train import train_scenes
+
+    small = _small_config()
     kw = dict(steps=6, batch_size=4, scenes=64, checkpoint_every=2, config=small, warmup=1)
     whole = train_scenes(out=tmp_path / "a.pt", **kw)
     assert whole.meta["history"][-1][0] == 6 and (tmp_path / "a.pt").is_file()
@@ -103,29 +142,33 @@ def test_tiny_training_run_lowers_the_loss_and_resumes_exactly(tmp_path):
 
 
 def test_the_shipped_model_draws_what_its_caption_says(model):
-    """A floor under the model card's figure (one-object captions of held-out scenes read as captioned
-    in 99 % of 100 samples at 50 steps): 40 samples at 25 steps, read by the judge."""
+    """Floors under the model card's figures (held-out captions read as captioned at 50 steps: 98 % of
+    one-object ones, 75–83 % of two-object ones): 40 samples of each at 25 steps, read by the judge.
+    The shipped model reads 40 and 33; a run that binds pairs poorly (the CPU run of the card, 17 of
+    the 40 pairs) fails the second floor."""
     from paperkit.diffusion import sample
     from paperkit.models.scenes.classifier import load_classifier, read_scenes
     from paperkit.models.scenes.data import held_out_scenes
     from paperkit.models.scenes.model import DEFAULT_GUIDANCE
 
-    captions = [s.caption for s in held_out_scenes(40, objects=1, seed=11)]
-    x_T = torch.randn(model.latent_shape(40), generator=torch.Generator().manual_seed(0))
-    x0 = sample(model, x_T, model.encode_prompt(captions), steps=25, guidance_scale=DEFAULT_GUIDANCE)
-    hits = [r.matches(c, background=False) for r, c in zip(read_scenes(load_classifier(), model.to_pixels(x0).clamp(-1, 1)), captions)]
-    assert sum(hits) >= 32, f"{sum(hits)} of 40 read as captioned"
+    for objects, floor in ((1, 34), (2, 28)):
+        captions = [s.caption for s in held_out_scenes(40, objects=objects, seed=10 + objects)]
+        x_T = torch.randn(model.latent_shape(40), generator=torch.Generator().manual_seed(0))
+        x0 = sample(model, x_T, model.encode_prompt(captions), steps=25, guidance_scale=DEFAULT_GUIDANCE)
+        reads = read_scenes(load_classifier(), model.to_pixels(x0).clamp(-1, 1))
+        hits = [r.matches(c, background=False) for r, c in zip(reads, captions)]
+        assert sum(hits) >= floor, f"{sum(hits)} of 40 {objects}-object captions read as captioned"
 
 
 def test_diffedit_on_the_demos_edits_meets_the_issues_bar(model):
     """Issue 15's bar on the six held-out edits the demo shows, at the defaults: mean mask IoU ≥ 0.6
-    with the true edit regions, every pixel outside each mask unchanged."""
+    with the true edit regions, every pixel outside each mask unchanged, ≥ 80 % read as the query."""
     from paperkit.models.scenes.classifier import load_classifier
     from paperkit.models.scenes.edits import held_out_edits, run_edits, summary
 
     stats = summary(run_edits(model, held_out_edits(6), classifier=load_classifier()))
     assert stats["mean_iou"] >= 0.6 and stats["min_kept"] == 1.0, stats
-    assert stats["reads_as_query"] >= 4 / 6, stats
+    assert stats["reads_as_query"] >= 5 / 6, stats   # the issue's 80 %: the shipped model reads 6 of 6
 
 
 def test_a_rings_mask_takes_its_hole():
@@ -161,3 +204,25 @@ def test_edit_scores_against_the_truth(model):
         assert o.truth.any() and o.kept == 1.0   # DiffEdit's last step blends back the input itself
         assert 0.0 <= o.iou <= 1.0 and isinstance(o.reads_as_query, bool)
     assert summary(outcomes)["edits"] == 2
+
+
+def test_the_quality_command_meets_bad_input_with_one_line(capsys, tmp_path):
+    from paperkit.models.scenes.quality import main
+
+    assert main(["--weights", str(tmp_path / "none.pt")]) == 2
+    assert main(["--samples", "-1"]) == 2
+    assert main(["--guidance", "0"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 3 and all(line.startswith("error: ") for line in err)
+    assert "paperkit train scenes" in err[0] and "--samples" in err[1] and "--guidance" in err[2]
+
+
+def test_quality_scores_edits_by_their_number_of_objects(model):
+    from paperkit.models.scenes.classifier import load_classifier
+    from paperkit.models.scenes.edits import held_out_edits, run_edits
+    from paperkit.models.scenes.quality import edit_scores
+
+    outcomes = run_edits(model, held_out_edits(2), n=2, steps=10, classifier=load_classifier())
+    scores = edit_scores(outcomes)
+    assert scores["edits"] == 2
+    assert scores["one_object"] == float(outcomes[0].reads_as_query) and scores["two_objects"] == float(outcomes[1].reads_as_query)
