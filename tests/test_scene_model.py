@@ -142,10 +142,10 @@ def test_tiny_training_run_lowers_the_loss_and_resumes_exactly(tmp_path):
 
 
 def test_the_shipped_model_draws_what_its_caption_says(model):
-    """Floors under the model card's figures (held-out captions read as captioned at 50 steps: 98 % of
-    one-object ones, 75–83 % of two-object ones): 40 samples of each at 25 steps, read by the judge.
-    The shipped model reads 40 and 33; a run that binds pairs poorly (the CPU run of the card, 17 of
-    the 40 pairs) fails the second floor."""
+    """Floors under the model card's figures (held-out captions read as captioned at 50 steps: 96–98 % of
+    one-object ones, 82–86 % of two-object ones): 40 samples of each at 25 steps, read by the judge.
+    The shipped model reads 40 and 37; a run that binds pairs poorly (the card's seed-1 CPU run, 17
+    of the 40 pairs) fails the second floor."""
     from paperkit.diffusion import sample
     from paperkit.models.scenes.classifier import load_classifier, read_scenes
     from paperkit.models.scenes.data import held_out_scenes

@@ -32,7 +32,7 @@ def add_parser(sub) -> None:
     p.add_argument("--steps", type=int, default=None, help="optimiser steps in all (default: digits 5000, scenes 5500)")
     p.add_argument("--batch", type=int, default=None, help="batch size (default: digits 128, scenes 64)")
     p.add_argument("--lr", type=float, default=None, help="peak learning rate (default 2e-3)")
-    p.add_argument("--seed", type=int, default=None, help="random seed (default: the shipped run's, digits 0, scenes 1)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the shipped run's, digits 0, scenes 2)")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or mps (default auto)")
     p.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's choice)")
     p.add_argument("--out", type=Path, default=None, help="where to write the weights (default: the shipped digits.pt or scenes.pt)")

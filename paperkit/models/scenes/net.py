@@ -9,9 +9,9 @@ background — that the UNet's 8×8 and 4×4 features attend to (cross-attention
 picture takes one object's shape *and* its colour: a single vector for "a red circle and a blue
 star" leaves the network to guess which colour goes with which shape. With ``slots`` each object's
 token also carries its place in the caption — first (the left object) or second — so the two tokens
-differ even in what they ask of the layout, and the network need not guess which object goes where. ``embed`` returns both, flat
-(B, emb_dim + 3·context_dim): what prompt interpolation blends (DiffEdit and CFG only ever need the
-tokens).
+differ in where they ask to be drawn, and the network need not guess which object goes where.
+``embed`` returns both, flat (B, emb_dim + 3·context_dim): what prompt interpolation blends (DiffEdit
+and CFG only ever need the tokens).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from .net import SceneNet, SceneNetConfig
 from .tokens import NULL_TOKENS, caption_tokens
 
 T = 1000
-DEFAULTS = dict(steps=5500, batch_size=64, lr=2e-3, seed=1, p_uncond=0.1, ema_decay=0.998, warmup=200,
+DEFAULTS = dict(steps=5500, batch_size=64, lr=2e-3, seed=2, p_uncond=0.1, ema_decay=0.998, warmup=200,
                 weight_decay=0.01, scenes=30000, min_snr=5.0, pairs=0.5)
 
 
