@@ -5,9 +5,9 @@ over free text: a caption is parsed (``parse_caption``) into six slots — the f
 colour, the second's (or ``<none>``), the background's pattern and colour — and each slot holds one
 token id. The objects keep the caption's order, which is the picture's from left to right
 (``paperkit.scenes.caption``): "a red circle and a blue star" puts the circle on the left, "a blue
-star and a red circle" the star. The empty caption is six
-``<null>`` tokens: the unconditional input of classifier-free guidance (CFG paper §3.2), which
-training shows in place of the caption with probability p_uncond.
+star and a red circle" the star. The empty caption is six ``<null>`` tokens: the unconditional
+input of classifier-free guidance (CFG paper §3.2), which training shows in place of the caption
+with probability p_uncond.
 
 No torch here: the CLI and the app read captions without loading it.
 """

@@ -3,8 +3,9 @@ on rendered scenes with their captions, DDPM's linear schedule (β from 10⁻⁴
 
 The data are ``scenes`` scenes from the training stream (``data.training_scenes``), half of them with
 two objects (``pairs``: a pair asks the network to bind each colour to its shape and place, the part
-it learns last), rendered once at 32×32 and reused; each batch draws from them uniformly. For classifier-free guidance the whole caption
-is replaced by the null caption with probability ``p_uncond`` (CFG paper, Algorithm 1). The defaults
+it learns last), rendered once at 32×32 and reused; each batch draws from them uniformly. For
+classifier-free guidance the whole caption is replaced by the null caption with probability
+``p_uncond`` (CFG paper, Algorithm 1). The defaults
 fit the CPU of a 2-core machine in under 30 minutes, rendering included (the model card has the run).
 """
 
@@ -18,6 +19,7 @@ import torch
 from ...diffusion import alpha_bars, linear_betas
 from ...errors import UserError
 from ...progress import Callback, CancelFlag
+from ...scenes.scene import PAIR_SHARE
 from ..training import RESUMED, check_hparams, fit, load_checkpoint
 from .data import IMAGE_SIZE, render_scenes, to_model_space, training_scenes
 from .model import WEIGHTS, SceneModel, save_weights
@@ -71,7 +73,7 @@ def train_scenes(
     if resume:
         state = load_checkpoint(ckpt_path)
         hp.update({k: state["hparams"][k] for k in (*RESUMED, "scenes", "min_snr")})
-        hp["pairs"] = state["hparams"].get("pairs", 0.4)
+        hp["pairs"] = state["hparams"].get("pairs", PAIR_SHARE)  # a checkpoint from before the share was a setting
         config = SceneNetConfig.from_dict(state["config"])
 
     layouts = training_scenes(hp["scenes"], seed=hp["seed"], pairs=hp["pairs"])
